@@ -1,0 +1,188 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import type { ColumnDef } from "@tanstack/react-table";
+import { useRouter } from "next/navigation";
+import { parseAsInteger, parseAsString, parseAsStringLiteral, useQueryStates } from "nuqs";
+import { useState, type FormEvent } from "react";
+import type { AuditEventView } from "@/server/audit/schemas";
+import { errorMessage, useTRPC } from "../trpc";
+import { Button } from "../ui/button";
+import { CopyId } from "../ui/copy-id";
+import { DataTable } from "../ui/data-table";
+import { SelectField, TextField } from "../ui/field";
+import { EmptyState, ErrorState, Skeleton } from "../ui/states";
+import { UtcTime } from "../ui/time";
+import { OutcomeBadge } from "./outcome-badge";
+import { VerifyChainPanel } from "./verify-chain-panel";
+
+const outcomes = ["success", "denied", "failed"] as const;
+
+const filterParsers = {
+  actor: parseAsString,
+  action: parseAsString,
+  targetType: parseAsString,
+  targetId: parseAsString,
+  outcome: parseAsStringLiteral(outcomes),
+  from: parseAsString,
+  to: parseAsString,
+  before: parseAsInteger,
+};
+
+/** datetime-local values are read as UTC: the console shows and takes every time in UTC. */
+function utcIso(value: string | null): string | undefined {
+  if (!value) return undefined;
+  const date = new Date(`${value}${value.length === 16 ? ":00" : ""}Z`);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+const columns: ColumnDef<AuditEventView, unknown>[] = [
+  { header: "Seq", accessorKey: "seq", meta: { align: "right" }, cell: ({ row }) => <span className="font-mono text-xs">{row.original.seq}</span> },
+  { header: "Time (UTC)", accessorKey: "occurredAt", cell: ({ row }) => <UtcTime value={row.original.occurredAt} /> },
+  {
+    header: "Actor",
+    accessorKey: "actorId",
+    cell: ({ row }) => (
+      <span className="flex flex-col">
+        <span>{row.original.actorName ?? row.original.actorType}</span>
+        <CopyId value={row.original.actorId} short />
+      </span>
+    ),
+  },
+  { header: "Action", accessorKey: "action", cell: ({ row }) => <code className="font-mono text-xs">{row.original.action}</code> },
+  {
+    header: "Target",
+    accessorKey: "targetId",
+    cell: ({ row }) =>
+      row.original.targetType ? (
+        <span className="flex flex-col">
+          <span className="text-xs text-slate-600">{row.original.targetType}</span>
+          {row.original.targetId ? <CopyId value={row.original.targetId} short /> : null}
+        </span>
+      ) : (
+        <span className="text-slate-400">—</span>
+      ),
+  },
+  { header: "Outcome", accessorKey: "outcome", cell: ({ row }) => <OutcomeBadge outcome={row.original.outcome} /> },
+];
+
+export function AuditExplorer() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [filters, setFilters] = useQueryStates(filterParsers, { history: "push" });
+  const [cursorTrail, setCursorTrail] = useState<number[]>([]);
+  const input = {
+    actor: filters.actor ?? undefined,
+    action: filters.action ?? undefined,
+    targetType: filters.targetType ?? undefined,
+    targetId: filters.targetId ?? undefined,
+    outcome: filters.outcome ?? undefined,
+    from: utcIso(filters.from),
+    to: utcIso(filters.to),
+    beforeSeq: filters.before ?? undefined,
+    limit: 50,
+  };
+  const list = useQuery(trpc.audit.list.queryOptions(input));
+
+  function applyFilters(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => {
+      const value = String(form.get(name) ?? "").trim();
+      return value === "" ? null : value;
+    };
+    const outcome = text("outcome");
+    setCursorTrail([]);
+    void setFilters({
+      actor: text("actor"),
+      action: text("action"),
+      targetType: text("targetType"),
+      targetId: text("targetId"),
+      outcome: outcomes.find((candidate) => candidate === outcome) ?? null,
+      from: text("from"),
+      to: text("to"),
+      before: null,
+    });
+  }
+
+  return (
+    <div className="flex flex-col gap-4">
+      <header className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-xl font-semibold">Audit trail</h1>
+          <p className="text-sm text-slate-600">Every operator action, sign-in and denied access, in one SHA-256 hash chain.</p>
+        </div>
+        <VerifyChainPanel />
+      </header>
+
+      <form onSubmit={applyFilters} className="grid grid-cols-2 gap-3 rounded-md border border-slate-200 bg-white p-3 md:grid-cols-4 lg:grid-cols-8" aria-label="Audit filters">
+        <TextField label="Actor id" name="actor" type="search" defaultValue={filters.actor ?? ""} placeholder="staff id or service" />
+        <TextField label="Action" name="action" defaultValue={filters.action ?? ""} placeholder="auth.* or staff.create" />
+        <TextField label="Target type" name="targetType" defaultValue={filters.targetType ?? ""} />
+        <TextField label="Target id" name="targetId" defaultValue={filters.targetId ?? ""} />
+        <SelectField label="Outcome" name="outcome" defaultValue={filters.outcome ?? ""}>
+          <option value="">Any</option>
+          {outcomes.map((outcome) => (
+            <option key={outcome} value={outcome}>
+              {outcome}
+            </option>
+          ))}
+        </SelectField>
+        <TextField label="From (UTC)" name="from" type="datetime-local" defaultValue={filters.from ?? ""} />
+        <TextField label="To (UTC)" name="to" type="datetime-local" defaultValue={filters.to ?? ""} />
+        <div className="flex items-end gap-2">
+          <Button type="submit">Apply</Button>
+          <Button
+            variant="ghost"
+            onClick={() => {
+              setCursorTrail([]);
+              void setFilters(null);
+            }}
+          >
+            Clear
+          </Button>
+        </div>
+      </form>
+
+      {list.isPending ? <Skeleton rows={8} /> : null}
+      {list.error ? <ErrorState message={errorMessage(list.error)} onRetry={() => void list.refetch()} /> : null}
+      {list.data && list.data.items.length === 0 ? <EmptyState title="No audit records match these filters.">Widen the time range or clear a filter.</EmptyState> : null}
+      {list.data && list.data.items.length > 0 ? (
+        <>
+          <DataTable caption="Audit records, newest first" columns={columns} data={list.data.items} getRowId={(row) => String(row.seq)} onRowOpen={(row) => router.push(`/audit/${row.seq}`)} />
+          <nav aria-label="Pages" className="flex items-center justify-between text-sm">
+            <span className="text-slate-600">
+              Showing seq {list.data.items[0]?.seq} to {list.data.items[list.data.items.length - 1]?.seq}
+            </span>
+            <div className="flex gap-2">
+              <Button
+                variant="secondary"
+                size="sm"
+                disabled={filters.before === null}
+                onClick={() => {
+                  const trail = [...cursorTrail];
+                  const previous = trail.pop() ?? null;
+                  setCursorTrail(trail);
+                  void setFilters({ before: previous === 0 ? null : previous });
+                }}
+              >
+                Newer
+              </Button>
+              <Button
+                variant="secondary"
+                size="sm"
+                disabled={list.data.nextBeforeSeq === null}
+                onClick={() => {
+                  setCursorTrail([...cursorTrail, filters.before ?? 0]);
+                  void setFilters({ before: list.data.nextBeforeSeq });
+                }}
+              >
+                Older
+              </Button>
+            </div>
+          </nav>
+        </>
+      ) : null}
+    </div>
+  );
+}

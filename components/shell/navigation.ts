@@ -1,0 +1,16 @@
+import type { Permission } from "@/server/auth/permissions";
+
+export interface NavItem {
+  href: string;
+  label: string;
+  /** The permission a role needs to see and use the page; null means every signed-in role. */
+  permission: Permission | null;
+  group: string;
+}
+
+/** The console's pages by domain; the shell shows a role only what it may use. */
+export const navigation: NavItem[] = [
+  { href: "/", label: "Overview", permission: null, group: "Console" },
+  { href: "/audit", label: "Audit trail", permission: "audit.read", group: "Governance" },
+  { href: "/admin/staff", label: "Staff", permission: "staff.manage", group: "Administration" },
+];

@@ -1,0 +1,24 @@
+"use client";
+
+import { useEffect, useRef, type ReactNode } from "react";
+
+/** A native modal dialog: focus is trapped by the browser and Escape closes it. */
+export function Dialog({ open, onClose, title, children }: { open: boolean; onClose: () => void; title: string; children: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return (
+    <dialog ref={ref} onClose={onClose} aria-labelledby="dialog-title" className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
+      <div className="p-5">
+        <h2 id="dialog-title" className="text-base font-semibold">
+          {title}
+        </h2>
+        <div className="mt-3">{open ? children : null}</div>
+      </div>
+    </dialog>
+  );
+}

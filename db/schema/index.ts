@@ -1,0 +1,4 @@
+export * from "./staff";
+export * from "./audit";
+export * from "./system";
+export * from "./idempotency";
