@@ -1,0 +1,185 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
+import { appendAuditEvent } from "./append-audit-event";
+import { canonicalJson, chainHash, genesisHash, type HashedAuditRecord } from "./chain";
+import { streamAuditRows, verifyRows } from "./verify-chain";
+
+const run = promisify(execFile);
+const recordCount = 20;
+
+/**
+ * Each case tampers with its own copy of an honest chain (the live table refuses every change) and
+ * shows what the chain alone detects. Deleting the tail and rewriting from row k are invisible to
+ * the chain by itself: that is what externally kept, signed checkpoints are for.
+ */
+describe("audit:verify against a tampered copy", () => {
+  let database: TestDatabase;
+  let copies = 0;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    for (let index = 0; index < recordCount; index += 1) {
+      await database.app.db.transaction((tx) =>
+        appendAuditEvent(tx, {
+          actor: { type: "staff", id: `staff-${index % 3}` },
+          action: "staff.change_role",
+          outcome: "success",
+          target: { type: "staff", id: `target-${index}` },
+          details: { from: "support", to: "finance", index },
+          request: { correlationId: `corr-${index}-abcdef`, ip: "10.0.0.1", userAgent: "vitest" },
+        }),
+      );
+    }
+  });
+  afterAll(() => database.drop());
+
+  async function copy(): Promise<string> {
+    copies += 1;
+    const table = `audit_copy_${copies}`;
+    await database.owner.unsafe(`create table ${table} as select * from audit_events`);
+    return table;
+  }
+
+  const verify = (table: string) => verifyRows(streamAuditRows(database.owner, table));
+
+  it("an untouched copy verifies", async () => {
+    const result = await verify(await copy());
+    expect(result).toMatchObject({ ok: true, checked: recordCount, headSeq: recordCount, firstBreak: null });
+  });
+
+  it("changing one byte of details is a hash mismatch at that row", async () => {
+    const table = await copy();
+    await database.owner.unsafe(`update ${table} set details = jsonb_set(details, '{to}', '"financf"') where seq = 7`);
+    expect((await verify(table)).firstBreak).toMatchObject({ seq: 7, reason: "hash_mismatch" });
+  });
+
+  it("changing a time by one millisecond is a hash mismatch at that row", async () => {
+    const table = await copy();
+    await database.owner.unsafe(`update ${table} set occurred_at = occurred_at + interval '1 millisecond' where seq = 11`);
+    expect((await verify(table)).firstBreak).toMatchObject({ seq: 11, reason: "hash_mismatch" });
+  });
+
+  it("deleting a middle row is a gap at the missing sequence number", async () => {
+    const table = await copy();
+    await database.owner.unsafe(`delete from ${table} where seq = 9`);
+    expect((await verify(table)).firstBreak).toMatchObject({ seq: 9, reason: "gap" });
+  });
+
+  it("swapping two rows' positions breaks the chain at the first of them", async () => {
+    const table = await copy();
+    await database.owner.unsafe(`update ${table} set seq = case seq when 5 then 6 when 6 then 5 end where seq in (5, 6)`);
+    const failure = (await verify(table)).firstBreak;
+    expect(failure?.seq).toBe(5);
+    expect(["broken_link", "hash_mismatch"]).toContain(failure?.reason);
+  });
+
+  it("a forged row inserted in the middle (later rows renumbered) is caught where it was inserted", async () => {
+    const table = await copy();
+    await database.owner.unsafe(`update ${table} set seq = seq + 1000 where seq >= 8`);
+    await database.owner.unsafe(`update ${table} set seq = seq - 999 where seq >= 1008`);
+    const [previous] = await database.owner.unsafe(`select hash from ${table} where seq = 7`);
+    const forged: HashedAuditRecord = {
+      seq: 8,
+      occurredAt: new Date().toISOString(),
+      actorType: "staff",
+      actorId: "forger",
+      action: "staff.create",
+      targetType: null,
+      targetId: null,
+      outcome: "success",
+      correlationId: null,
+      ip: null,
+      userAgent: null,
+      details: {},
+    };
+    const hash = chainHash(previous?.hash, forged);
+    await database.owner.unsafe(
+      `insert into ${table} (seq, occurred_at, actor_type, actor_id, action, outcome, details, prev_hash, hash) values (8, $1, 'staff', 'forger', 'staff.create', 'success', '{}', $2, $3)`,
+      [forged.occurredAt, previous?.hash, hash],
+    );
+    // The forged row itself links and hashes correctly; the honest row after it no longer links.
+    expect((await verify(table)).firstBreak).toMatchObject({ seq: 9, reason: "broken_link" });
+  });
+
+  it("deleting the tail is NOT detectable from the chain alone (checkpoints catch it)", async () => {
+    const table = await copy();
+    await database.owner.unsafe(`delete from ${table} where seq > 15`);
+    const result = await verify(table);
+    expect(result).toMatchObject({ ok: true, headSeq: 15 });
+  });
+
+  it("a forged row appended with a correct hash is NOT detectable from the chain alone (checkpoints catch it)", async () => {
+    const table = await copy();
+    const [head] = await database.owner.unsafe(`select hash from ${table} where seq = ${recordCount}`);
+    const forged: HashedAuditRecord = {
+      seq: recordCount + 1,
+      occurredAt: new Date().toISOString(),
+      actorType: "service",
+      actorId: "forger",
+      action: "staff.disable",
+      targetType: null,
+      targetId: null,
+      outcome: "success",
+      correlationId: null,
+      ip: null,
+      userAgent: null,
+      details: {},
+    };
+    await database.owner.unsafe(
+      `insert into ${table} (seq, occurred_at, actor_type, actor_id, action, outcome, details, prev_hash, hash) values ($1, $2, 'service', 'forger', 'staff.disable', 'success', '{}', $3, $4)`,
+      [forged.seq, forged.occurredAt, head?.hash, chainHash(head?.hash, forged)],
+    );
+    expect(await verify(table)).toMatchObject({ ok: true, headSeq: recordCount + 1 });
+  });
+
+  it("recomputing the chain from row k onwards is NOT detectable from the chain alone (checkpoints catch it)", async () => {
+    const table = await copy();
+    const rows = await database.owner.unsafe(`select * from ${table} where seq >= 12 order by seq`);
+    const [before] = await database.owner.unsafe(`select hash from ${table} where seq = 11`);
+    let previous: string = before?.hash ?? genesisHash;
+    for (const row of rows) {
+      const record: HashedAuditRecord = {
+        seq: Number(row.seq),
+        occurredAt: new Date(row.occurred_at).toISOString(),
+        actorType: row.actor_type,
+        actorId: row.actor_id,
+        action: row.action,
+        targetType: row.target_type,
+        targetId: row.target_id,
+        outcome: row.outcome,
+        correlationId: row.correlation_id,
+        ip: row.ip,
+        userAgent: row.user_agent,
+        details: { ...row.details, to: "admin" },
+      };
+      const hash = chainHash(previous, record);
+      await database.owner.unsafe(`update ${table} set details = ($1::text)::jsonb, prev_hash = $2, hash = $3 where seq = $4`, [
+        canonicalJson(record.details),
+        previous,
+        hash,
+        record.seq,
+      ]);
+      previous = hash;
+    }
+    const result = await verify(table);
+    expect(result.firstBreak).toBeNull();
+    expect(result).toMatchObject({ ok: true, headSeq: recordCount });
+  });
+
+  it("the npm run audit:verify command exits 0 on an intact chain and names the first broken seq otherwise", async () => {
+    const env = { ...process.env, APP_DATABASE_URL: database.ownerUrl };
+    const intact = await run("node_modules/.bin/tsx", ["scripts/audit-verify.mts"], { env });
+    expect(intact.stdout).toMatch(/audit chain intact: 20 records/);
+
+    const table = await copy();
+    await database.owner.unsafe(`update ${table} set details = '{"tampered": true}' where seq = 13`);
+    const broken = await run("node_modules/.bin/tsx", ["scripts/audit-verify.mts", "--table", table], { env }).then(
+      () => null,
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(broken?.code).toBe(1);
+    expect(broken?.stdout).toMatch(/BROKEN at seq 13: hash_mismatch/);
+  });
+});
