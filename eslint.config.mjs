@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 
 // Names that carry money. Number() or unary plus on them would push an amount through a binary
 // float; parseFloat is banned outright. Money is parsed with server/money (decimal.js) only.
-const moneyName = "/(amount|balance|money|price|total|sum|fee|debit|credit|value)/i";
+const moneyName = "/(amount|balance|money|price|total|sum|fee|debit|credit)/i";
 
 export default tseslint.config(
   { ignores: [".next/**", "node_modules/**", ".data/**", "db/migrations/**", "next-env.d.ts", "playwright-report/**", "test-results/**"] },
@@ -20,20 +20,21 @@ export default tseslint.config(
       "no-restricted-syntax": [
         "error",
         {
-          selector: `CallExpression[callee.name='Number'] > Identifier[name=${moneyName}]`,
-          message: "Number() on a money value: keep amounts as decimal strings or Decimal.",
-        },
-        {
-          selector: `CallExpression[callee.name='Number'] > MemberExpression > Identifier.property[name=${moneyName}]`,
-          message: "Number() on a money value: keep amounts as decimal strings or Decimal.",
-        },
-        {
           selector: `UnaryExpression[operator='+'] > Identifier[name=${moneyName}]`,
           message: "Unary + on a money value: keep amounts as decimal strings or Decimal.",
         },
         {
           selector: `UnaryExpression[operator='+'] > MemberExpression > Identifier.property[name=${moneyName}]`,
           message: "Unary + on a money value: keep amounts as decimal strings or Decimal.",
+        },
+        {
+          // Anywhere inside the argument: Number(amount ?? "0"), Number(row.amount as string), parseInt(total).
+          selector: `CallExpression[callee.name=/^(Number|parseInt)$/] :matches(Identifier[name=${moneyName}], Literal[value=${moneyName}])`,
+          message: "Number()/parseInt() on a money value: keep amounts as decimal strings or Decimal.",
+        },
+        {
+          selector: `CallExpression[callee.object.name=/^(Number|Math)$/]:not([callee.property.name='parseFloat']) :matches(Identifier[name=${moneyName}], Literal[value=${moneyName}])`,
+          message: "Number.* or Math.* on a money value: use server/money (decimal.js) instead.",
         },
         {
           selector: "CallExpression[callee.property.name='toNumber']",

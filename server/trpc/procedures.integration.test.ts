@@ -7,7 +7,8 @@ import type { ProcedureMeta } from "./init";
 import { appRouter, createCaller } from "./root";
 
 type AnyProcedure = { _def: { meta?: ProcedureMeta; type: "query" | "mutation" | "subscription" } };
-const procedures = Object.entries(appRouter._def.procedures as Record<string, AnyProcedure>);
+// _def.procedures is typed as the nested router record, but at run time it is flat ("auth.me": procedure).
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>);
 
 // Procedures that every signed-in person may call, about themselves only. Adding one here is a
 // deliberate, reviewed decision; anything else must name a permission.
