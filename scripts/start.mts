@@ -4,12 +4,12 @@
  * and the worker. Ctrl-C stops the children and then the embedded database.
  * npm run dev: the same with Next's development server.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { connectDatabase } from "../db/client";
-import { demoPassword, demoStaff, seedDemoStaff } from "../server/demo/demo-staff";
+import { demoPassword, demoStaff } from "../server/demo/demo-staff";
+import { loadDemoData } from "../server/demo/load-demo";
+import { ensureProductionBuild } from "./lib/build";
 import { prepareRuntime } from "./lib/runtime";
 
 const dev = process.argv.includes("--dev");
@@ -46,43 +46,18 @@ process.on("SIGINT", () => void stopAll(0));
 process.on("SIGTERM", () => void stopAll(0));
 
 if (process.env.SEED_DEMO !== "false") {
-  const handle = connectDatabase(runtime.appUrl, { maxConnections: 2 });
+  const handle = connectDatabase(runtime.appUrl, { maxConnections: 2, statementTimeoutMs: 0 });
   try {
-    if (await seedDemoStaff(handle.db)) say("demo data loaded");
+    const loaded = await loadDemoData(handle, () => undefined);
+    if (loaded.length > 0) say(`demo data loaded: ${loaded.join(", ")}`);
   } finally {
     await handle.close();
   }
 }
 
-/** A hash of everything a production build depends on, so an unchanged tree is not rebuilt. */
-function sourceHash(): string {
-  const hash = createHash("sha256");
-  const roots = ["app", "components", "server", "lib", "db/schema", "package-lock.json", "next.config.js", "tsconfig.json", "postcss.config.mjs"];
-  const visit = (entry: string) => {
-    if (!existsSync(entry)) return;
-    if (statSync(entry).isDirectory()) {
-      for (const name of readdirSync(entry).sort()) visit(path.join(entry, name));
-      return;
-    }
-    hash.update(entry).update(readFileSync(entry));
-  };
-  roots.forEach(visit);
-  return hash.digest("hex");
-}
-
-if (!dev) {
-  const stamp = path.join(".next", "countersign-source-hash");
-  const wanted = sourceHash();
-  const current = existsSync(stamp) ? readFileSync(stamp, "utf8") : "";
-  if (current !== wanted || !existsSync(path.join(".next", "BUILD_ID"))) {
-    say("building the web app (first start or sources changed)");
-    const build = spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...runtime.env, NODE_ENV: "production" } });
-    if (build.status !== 0) {
-      say("build failed");
-      await stopAll(1);
-    }
-    writeFileSync(stamp, wanted);
-  }
+if (!dev && !ensureProductionBuild({ env: runtime.env, log: say })) {
+  say("build failed");
+  await stopAll(1);
 }
 
 const tsx = path.join("node_modules", ".bin", "tsx");

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { ColumnDef } from "@tanstack/react-table";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { parseAsInteger, parseAsString, parseAsStringLiteral, useQueryStates } from "nuqs";
 import { useState, type FormEvent } from "react";
@@ -37,7 +38,17 @@ function utcIso(value: string | null): string | undefined {
 }
 
 const columns: ColumnDef<AuditEventView, unknown>[] = [
-  { header: "Seq", accessorKey: "seq", meta: { align: "right" }, cell: ({ row }) => <span className="font-mono text-xs">{row.original.seq}</span> },
+  {
+    header: "Seq",
+    accessorKey: "seq",
+    meta: { align: "right" },
+    // A real link, so a record opens from the keyboard too, not only by clicking its row.
+    cell: ({ row }) => (
+      <Link href={`/audit/${row.original.seq}`} aria-label={`Audit record ${row.original.seq}`} className="font-mono text-xs text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
+        {row.original.seq}
+      </Link>
+    ),
+  },
   { header: "Time (UTC)", accessorKey: "occurredAt", cell: ({ row }) => <UtcTime value={row.original.occurredAt} /> },
   {
     header: "Actor",
@@ -60,7 +71,7 @@ const columns: ColumnDef<AuditEventView, unknown>[] = [
           {row.original.targetId ? <CopyId value={row.original.targetId} short /> : null}
         </span>
       ) : (
-        <span className="text-slate-400">—</span>
+        <span className="text-slate-500">—</span>
       ),
   },
   { header: "Outcome", accessorKey: "outcome", cell: ({ row }) => <OutcomeBadge outcome={row.original.outcome} /> },

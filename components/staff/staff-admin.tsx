@@ -77,7 +77,7 @@ export function StaffAdmin({ currentStaffId }: { currentStaffId: string }) {
     {
       header: "Last seen",
       accessorKey: "lastSeenAt",
-      cell: ({ row }) => (row.original.lastSeenAt ? <UtcTime value={row.original.lastSeenAt} showAge /> : <span className="text-slate-400">never</span>),
+      cell: ({ row }) => (row.original.lastSeenAt ? <UtcTime value={row.original.lastSeenAt} showAge /> : <span className="text-slate-500">never</span>),
     },
     {
       header: "",

@@ -36,7 +36,15 @@ export function DataTable<TData>({ caption, columns, data, getRowId, onRowOpen }
             <tr
               key={row.id}
               className={cn("border-b border-slate-100 last:border-0", onRowOpen && "cursor-pointer hover:bg-indigo-50/40")}
-              onClick={onRowOpen ? () => onRowOpen(row.original) : undefined}
+              onClick={
+                onRowOpen
+                  ? (event) => {
+                      // A click on a link, button or field inside the row does its own job only.
+                      if (event.target instanceof Element && event.target.closest("a, button, input, select, textarea, label")) return;
+                      onRowOpen(row.original);
+                    }
+                  : undefined
+              }
             >
               {row.getVisibleCells().map((cell) => (
                 <td key={cell.id} className={cn("px-3 py-1.5 align-middle", (cell.column.columnDef.meta as { align?: string } | undefined)?.align === "right" && "text-right tabular-nums")}>

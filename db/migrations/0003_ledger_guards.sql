@@ -43,18 +43,18 @@ ALTER TABLE ledger_entries ENABLE ALWAYS TRIGGER ledger_entries_refuse_truncate;
 CREATE OR REPLACE FUNCTION ledger_check_transaction_balanced() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-  entry_count integer;
+  entry_count bigint;
   unbalanced text;
 BEGIN
-  SELECT count(*) INTO entry_count FROM ledger_entries WHERE transaction_id = NEW.transaction_id;
+  -- One index scan over the transaction's entries gives both the count and the per-currency sums.
+  SELECT sum(n), string_agg(currency || ' ' || total::text, ', ') FILTER (WHERE total <> 0)
+    INTO entry_count, unbalanced
+    FROM (SELECT currency, count(*) AS n, sum(amount) AS total
+            FROM ledger_entries WHERE transaction_id = NEW.transaction_id GROUP BY currency) AS sums;
   IF entry_count < 2 THEN
     RAISE EXCEPTION 'ledger transaction % has % entries; at least two are required', NEW.transaction_id, entry_count
       USING ERRCODE = 'check_violation';
   END IF;
-  SELECT string_agg(currency || ' ' || total::text, ', ') INTO unbalanced FROM (
-    SELECT currency, sum(amount) AS total FROM ledger_entries
-     WHERE transaction_id = NEW.transaction_id GROUP BY currency HAVING sum(amount) <> 0
-  ) AS sums;
   IF unbalanced IS NOT NULL THEN
     RAISE EXCEPTION 'ledger transaction % is unbalanced: %', NEW.transaction_id, unbalanced
       USING ERRCODE = 'check_violation';

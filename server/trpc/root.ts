@@ -1,6 +1,8 @@
 import "server-only";
 import { auditRouter } from "../audit/router";
 import { authRouter } from "../auth/router";
+import { customersRouter } from "../customers/router";
+import { ledgerRouter } from "../ledger/router";
 import { staffRouter } from "../staff/router";
 import { createCallerFactory, router } from "./procedures";
 
@@ -8,6 +10,8 @@ export const appRouter = router({
   auth: authRouter,
   audit: auditRouter,
   staff: staffRouter,
+  ledger: ledgerRouter,
+  customers: customersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -38,7 +38,7 @@ export default async function setup(project: TestProject) {
   await dropDatabase(adminUrl, templateDatabase);
   const ownerUrl = await ensureDatabase(adminUrl, templateDatabase);
   await migrateDatabase(ownerUrl);
-  const appPassword = "integration-app";
+  const appPassword = "countersign-test-app"; // the same on TEST_DATABASE_URL for e2e, so concurrent runs agree
   await enableAppRole(ownerUrl, appPassword);
   project.provide("adminUrl", adminUrl);
   project.provide("templateDatabase", templateDatabase);

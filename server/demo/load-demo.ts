@@ -1,0 +1,19 @@
+import type { DatabaseHandle } from "@/db/client";
+import { systemMeta } from "@/db/schema";
+import { seedDemoStaff } from "./demo-staff";
+import { seedLedger } from "./seed-ledger";
+
+/** What `npm start` loads on a fresh database: the demo staff and a modest, realistic ledger. */
+export const demoVolume = { customers: 300, transactions: 20_000, seed: 1 };
+
+/** Loads the demo data once per database; returns what it loaded. */
+export async function loadDemoData(handle: DatabaseHandle, log: (line: string) => void): Promise<string[]> {
+  const loaded: string[] = [];
+  if (await seedDemoStaff(handle.db)) loaded.push("demo staff");
+  const claimed = await handle.db.insert(systemMeta).values({ key: "demo_ledger", value: { ...demoVolume, loadedAt: new Date().toISOString() } }).onConflictDoNothing().returning({ key: systemMeta.key });
+  if (claimed.length > 0) {
+    const result = await seedLedger(handle, { ...demoVolume, log });
+    loaded.push(`${result.customers} customers and ${result.transactions} ledger transactions`);
+  }
+  return loaded;
+}
