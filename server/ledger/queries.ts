@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, lt, lte, or, sql, type SQL } from "drizzle-orm
 import type { Executor } from "@/db/client";
 import { accountBalances, accounts, auditEvents, customerPii, customers, ledgerEntries, ledgerTransactions, outboxEvents, staff } from "@/db/schema";
 import { DomainError } from "../errors";
-import { MoneyDecimal, parseAmount } from "../money";
+import { MoneyDecimal, parseAmount, requireCurrency } from "../money";
 import type { SearchTransactionsInput, TransactionRow } from "./schemas";
 import { isDebitNormal } from "./types";
 
@@ -42,6 +42,20 @@ function transactionsOfAccounts(accountIds: SQL): SQL {
 }
 
 /**
+ * The money filters, parsed strictly (a DomainError naming the field on bad input). Amounts are
+ * checked against the filter's currency, or against the finest exponent when none is given.
+ */
+export function parseMoneyFilters(input: Pick<SearchTransactionsInput, "currency" | "amountMin" | "amountMax">) {
+  const currency = input.currency ? requireCurrency(input.currency).code : undefined;
+  const amountCurrency = currency ?? "BTC";
+  return {
+    currency,
+    amountMin: input.amountMin ? parseAmount(input.amountMin, amountCurrency, { field: "amountMin", allowZero: true }) : undefined,
+    amountMax: input.amountMax ? parseAmount(input.amountMax, amountCurrency, { field: "amountMax", allowZero: true }) : undefined,
+  };
+}
+
+/**
  * The support search: one exact-match box plus filters, newest (or oldest) first, keyset-paginated
  * on (time, id) so page 1,000 costs what page 1 does.
  */
@@ -63,10 +77,10 @@ export async function searchTransactions(db: Executor, input: SearchTransactions
   if (input.accountId) filters.push(transactionsOfAccounts(sql`(${input.accountId}::uuid)`));
   if (input.customerId) filters.push(transactionsOfAccounts(sql`(select ${accounts.id} from ${accounts} where ${accounts.customerId} = ${input.customerId})`));
   if (input.kind) filters.push(eq(ledgerTransactions.kind, input.kind));
-  if (input.currency) filters.push(eq(ledgerTransactions.currency, input.currency));
-  const amountCurrency = input.currency ?? "BTC"; // the finest exponent, when no currency narrows it
-  if (input.amountMin) filters.push(gte(ledgerTransactions.amount, parseAmount(input.amountMin, amountCurrency, { field: "amountMin", allowZero: true })));
-  if (input.amountMax) filters.push(lte(ledgerTransactions.amount, parseAmount(input.amountMax, amountCurrency, { field: "amountMax", allowZero: true })));
+  const money = parseMoneyFilters(input);
+  if (money.currency) filters.push(eq(ledgerTransactions.currency, money.currency));
+  if (money.amountMin) filters.push(gte(ledgerTransactions.amount, money.amountMin));
+  if (money.amountMax) filters.push(lte(ledgerTransactions.amount, money.amountMax));
   const timeColumn = input.dateField === "booked" ? ledgerTransactions.bookedAt : ledgerTransactions.occurredAt;
   if (input.from) filters.push(gte(timeColumn, new Date(input.from)));
   if (input.to) filters.push(lte(timeColumn, new Date(input.to)));
