@@ -5,3 +5,4 @@ export * from "./idempotency";
 export * from "./customers";
 export * from "./ledger";
 export * from "./outbox";
+export * from "./approvals";

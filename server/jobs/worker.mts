@@ -1,8 +1,9 @@
 /**
- * The worker process (npm run worker; npm start runs it beside the web server). Today it keeps the
- * authentication tables honest: timed-out sessions are marked revoked, and throttle and idempotency
- * records past their retention are pruned. Each task is bounded and logged with counts only.
+ * The worker process (npm run worker; npm start runs it beside the web server). Every minute it marks
+ * timed-out sessions revoked, expires approval requests past their deadline (audited), and prunes
+ * throttle and idempotency records past their retention. Each task is bounded and logged with counts only.
  */
+import { expireRequests } from "../approvals/expire-requests";
 import { pruneAttempts } from "../auth/throttle";
 import { expireStaleSessions } from "../auth/sessions";
 import { database } from "../db";
@@ -20,7 +21,8 @@ async function housekeeping(): Promise<void> {
   const expired = await expireStaleSessions(db, { idleMinutes: config.SESSION_IDLE_MINUTES, maxHours: config.SESSION_MAX_HOURS });
   const attempts = await pruneAttempts(db);
   const keys = await pruneIdempotencyKeys(db);
-  if (expired + attempts + keys > 0) logger.info({ expired, attempts, keys }, "housekeeping");
+  const requests = await expireRequests(db);
+  if (expired + attempts + keys + requests > 0) logger.info({ expired, attempts, keys, requests }, "housekeeping");
 }
 
 async function loop(): Promise<void> {

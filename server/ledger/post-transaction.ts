@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Transaction } from "@/db/client";
-import { accountBalances, accounts, ledgerEntries, ledgerTransactions, outboxEvents } from "@/db/schema";
+import { accountBalances, accounts, ledgerTransactions } from "@/db/schema";
 import { canonicalJson } from "../audit/chain";
 import { assert, DomainError } from "../errors";
 import { requestHash } from "../idempotency/idempotency";
@@ -25,67 +25,77 @@ export async function postTransaction(tx: Transaction, request: PostingRequest):
 
   const locked = await lockAccounts(tx, request.entries);
   checkEntries(request.entries, locked);
-  const bookedAt = await databaseClock(tx);
-  const transactionId = uuidv7();
-  const headline = headlineAmount(request.entries, locked);
-  const inserted = await tx
-    .insert(ledgerTransactions)
-    .values({
-      id: transactionId,
-      kind: request.kind,
-      idempotencyKey: request.idempotencyKey,
-      requestHash: hash,
-      externalReference: request.externalReference ?? null,
-      correlationId: request.correlationId ?? null,
-      initiatorType: request.initiator.type,
-      initiatedBy: request.initiator.id,
-      amount: headline?.amount ?? null,
-      currency: headline?.currency ?? null,
-      description: request.description ?? null,
-      occurredAt: request.occurredAt,
-      bookedAt,
-      valueDate: request.valueDate ?? request.occurredAt.toISOString().slice(0, 10),
-      metadata: request.metadata ?? {},
-      reversesTransactionId: request.reversesTransactionId ?? null,
-    })
-    .onConflictDoNothing()
-    .returning({ id: ledgerTransactions.id });
-  if (inserted.length === 0) return conflictAfterRace(tx, request, hash);
-
   const entries = applyEntries(request.entries, locked);
-  await tx.insert(ledgerEntries).values(entries.map((entry) => ({ ...entry, transactionId, bookedAt })));
-  await saveBalances(tx, locked, bookedAt);
-  await tx.insert(outboxEvents).values({
-    id: uuidv7(),
-    type: "ledger.transaction_posted",
-    aggregateType: "ledger_transaction",
-    aggregateId: transactionId,
-    correlationId: request.correlationId ?? null,
-    payload: {
-      transactionId,
-      kind: request.kind,
-      amount: headline ? formatAmount(headline.amount, headline.currency) : null,
-      currency: headline?.currency ?? null,
-      externalReference: request.externalReference ?? null,
-      occurredAt: request.occurredAt.toISOString(),
-      bookedAt: bookedAt.toISOString(),
-      reversesTransactionId: request.reversesTransactionId ?? null,
-      entries: entries.map((entry) => ({ accountId: entry.accountId, currency: entry.currency, amount: formatAmount(entry.amount, entry.currency) })),
-    },
-  });
+  const transactionId = uuidv7();
+  const bookedAt = await writePosting(tx, { request, hash, transactionId, entries, headline: headlineAmount(request.entries, locked) });
+  if (!bookedAt) return conflictAfterRace(tx, request, hash);
   return { transactionId, replayed: false, bookedAt };
 }
 
+interface PostingRows {
+  request: PostingRequest;
+  hash: string;
+  transactionId: string;
+  entries: ReturnType<typeof applyEntries>;
+  headline: ReturnType<typeof headlineAmount>;
+}
+
 /**
- * The time of booking, read from the database AFTER the balance locks are held, so bookings of one
- * account are in time order even when several app servers' clocks disagree.
+ * Writes the header, the entries, the cached balances and the outbox event in ONE statement, after
+ * the balance locks are held. Every part hangs off the header insert: when a twin with the same key
+ * (or a second correction of the same original) committed first, the header inserts nothing and so
+ * does everything else. The booking time is the database clock read here, under the locks, so one
+ * account's bookings are in time order even when app servers' clocks disagree.
  */
-async function databaseClock(tx: Transaction): Promise<Date> {
-  const [clock] = await tx.execute<{ now: string }>(
-    sql`select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as now`,
+async function writePosting(tx: Transaction, rows: PostingRows): Promise<Date | null> {
+  const { request, headline } = rows;
+  const amount = headline ? headline.amount.toFixed() : null;
+  const entryValues = sql.join(
+    rows.entries.map((entry) => sql`(${entry.accountId}::uuid, ${entry.currency}::char(3), ${entry.amount.toFixed()}::numeric, ${entry.accountSeq}::bigint, ${entry.balanceAfter.toFixed()}::numeric)`),
+    sql`, `,
   );
-  assert(clock, "clock_timestamp returned a row");
-  return new Date(clock.now);
+  const payload = {
+    transactionId: rows.transactionId,
+    kind: request.kind,
+    amount: headline ? formatAmount(headline.amount, headline.currency) : null,
+    currency: headline?.currency ?? null,
+    externalReference: request.externalReference ?? null,
+    occurredAt: request.occurredAt.toISOString(),
+    reversesTransactionId: request.reversesTransactionId ?? null,
+    entries: rows.entries.map((entry) => ({ accountId: entry.accountId, currency: entry.currency, amount: formatAmount(entry.amount, entry.currency) })),
+  };
+  const [written] = await tx.execute<{ booked_at: string }>(sql`
+    with header as (
+      insert into ledger_transactions (id, kind, idempotency_key, request_hash, external_reference, correlation_id, initiator_type,
+                                       initiated_by, amount, currency, description, occurred_at, booked_at, value_date, metadata, reverses_transaction_id)
+      values (${rows.transactionId}, ${request.kind}, ${request.idempotencyKey}, ${rows.hash}, ${request.externalReference ?? null}, ${request.correlationId ?? null},
+              ${request.initiator.type}, ${request.initiator.id}, ${amount}::numeric, ${headline?.currency ?? null}, ${request.description ?? null},
+              ${request.occurredAt.toISOString()}::timestamptz, date_trunc('milliseconds', clock_timestamp()),
+              ${request.valueDate ?? request.occurredAt.toISOString().slice(0, 10)}::date, ${JSON.stringify(request.metadata ?? {})}::jsonb,
+              ${request.reversesTransactionId ?? null}::uuid)
+      on conflict do nothing
+      returning id, booked_at
+    ),
+    lines (account_id, currency, amount, account_seq, balance_after) as (values ${entryValues}),
+    entries as (
+      insert into ledger_entries (transaction_id, account_id, currency, amount, account_seq, balance_after, booked_at)
+      select header.id, lines.account_id, lines.currency, lines.amount, lines.account_seq, lines.balance_after, header.booked_at
+        from header cross join lines
+    ),
+    balances as (
+      update account_balances b
+         set balance = last.balance_after, entry_count = last.account_seq, updated_at = header.booked_at
+        from header, (select distinct on (account_id) account_id, account_seq, balance_after from lines order by account_id, account_seq desc) as last
+       where b.account_id = last.account_id
+    ),
+    outbox as (
+      insert into outbox_events (id, type, aggregate_type, aggregate_id, correlation_id, payload)
+      select ${uuidv7()}::uuid, 'ledger.transaction_posted', 'ledger_transaction', header.id::text, ${request.correlationId ?? null},
+             ${JSON.stringify(payload)}::jsonb || jsonb_build_object('bookedAt', to_char(header.booked_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+        from header
+    )
+    select to_char(booked_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as booked_at from header`);
+  return written ? new Date(written.booked_at) : null;
 }
 
 function checkShape(request: PostingRequest): void {
@@ -231,13 +241,4 @@ function applyEntries(entries: PostingEntry[], locked: Map<string, LockedAccount
     account.entryCount += 1;
     return { accountId: account.id, currency: account.currency, amount: entry.amount, accountSeq: account.entryCount, balanceAfter };
   });
-}
-
-async function saveBalances(tx: Transaction, locked: Map<string, LockedAccount>, bookedAt: Date): Promise<void> {
-  for (const account of locked.values()) {
-    await tx
-      .update(accountBalances)
-      .set({ balance: account.balance, entryCount: account.entryCount, updatedAt: bookedAt })
-      .where(eq(accountBalances.accountId, account.id));
-  }
 }

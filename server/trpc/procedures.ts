@@ -1,6 +1,6 @@
 import "server-only";
 import type { Transaction } from "@/db/client";
-import type { AuditScope } from "../audit/audit-scope";
+import type { AuditRecordRequest, AuditScope } from "../audit/audit-scope";
 import { appendAuditEvent, recordAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { can, type Permission } from "../auth/permissions";
 import type { StaffSession } from "../auth/sessions";
@@ -91,9 +91,11 @@ function auditedTransaction(action: string) {
     const actor: AuditActor = { type: "staff", id: session.staffId };
     let target: { type: string; id: string } | null = null;
     let details: Record<string, unknown> = {};
+    const extras: AuditRecordRequest[] = [];
     const audit: AuditScope = {
       target: (type, id) => void (target = { type, id }),
       details: (value) => void (details = { ...details, ...value }),
+      record: (extra) => void extras.push(extra),
     };
     const run = (tx: Transaction) => next({ ctx: { tx, audit } });
     type Result = Awaited<ReturnType<typeof run>>;
@@ -108,6 +110,9 @@ function auditedTransaction(action: string) {
         if (!result.ok) throw new RollbackSignal(result);
         if (idempotency) await completeIdempotencyKey(tx, idempotency.scope, idempotency.key, transformer.serialize(result.data));
         await appendAuditEvent(tx, { actor, action, outcome: "success", target, details, request: ctx.request });
+        for (const extra of extras) {
+          await appendAuditEvent(tx, { actor, action: extra.action, outcome: extra.outcome ?? "success", target: extra.target ?? target, details: extra.details ?? {}, request: ctx.request });
+        }
         return result;
       });
     } catch (error) {
@@ -130,7 +135,7 @@ async function auditFailure(
   cause: DomainError,
   path: string,
 ): Promise<void> {
-  const outcome = cause.code === "FORBIDDEN" || cause.code === "SELF_CHANGE_FORBIDDEN" ? "denied" : "failed";
+  const outcome = domainErrorStatus[cause.code] === "FORBIDDEN" ? "denied" : "failed";
   await recordAuditEvent(ctx.db, {
     actor,
     action,

@@ -1,4 +1,5 @@
 import "server-only";
+import { approvalsRouter } from "../approvals/router";
 import { auditRouter } from "../audit/router";
 import { authRouter } from "../auth/router";
 import { customersRouter } from "../customers/router";
@@ -12,6 +13,7 @@ export const appRouter = router({
   staff: staffRouter,
   ledger: ledgerRouter,
   customers: customersRouter,
+  approvals: approvalsRouter,
 });
 
 export type AppRouter = typeof appRouter;
