@@ -12,3 +12,18 @@ export function relativeAge(date: Date, now = new Date()): string {
   if (hours < 48) return `${hours}h ago`;
   return `${Math.round(hours / 24)}d ago`;
 }
+
+/**
+ * A datetime-local value ("2026-03-01T14:05" or with seconds) read as UTC, as an ISO string; undefined
+ * when empty or not a time. The console takes every time in UTC, whatever the browser's zone.
+ */
+export function utcIsoFromLocalInput(value: string | null | undefined): string | undefined {
+  if (!value) return undefined;
+  const date = new Date(`${value}${value.length === 16 ? ":00" : ""}Z`);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/** The datetime-local value (UTC, to the second) that shows this moment. */
+export function localInputFromDate(date: Date): string {
+  return date.toISOString().slice(0, 19);
+}

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { QuickSearch } from "@/components/ledger/quick-search";
 import { navigation } from "@/components/shell/navigation";
 import { requireSignedIn } from "@/server/auth/page-access";
 import { permissionCatalogue, permissionsOf, roleLabels } from "@/server/auth/permissions";
@@ -13,6 +14,7 @@ export default async function OverviewPage() {
       <p className="mt-1 text-sm text-slate-600">
         Signed in as {roleLabels[session.role]}. Everything you do here is recorded in the audit trail.
       </p>
+      {granted.includes("ledger.read") ? <QuickSearch /> : null}
       {pages.length > 0 ? (
         <section aria-labelledby="your-pages" className="mt-6">
           <h2 id="your-pages" className="text-sm font-semibold text-slate-800">

@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { parseAsInteger, parseAsString, parseAsStringLiteral, useQueryStates } from "nuqs";
 import { useState, type FormEvent } from "react";
+import { utcIsoFromLocalInput } from "@/lib/time";
 import type { AuditEventView } from "@/server/audit/schemas";
 import { errorMessage, useTRPC } from "../trpc";
 import { Button } from "../ui/button";
@@ -29,13 +30,6 @@ const filterParsers = {
   to: parseAsString,
   before: parseAsInteger,
 };
-
-/** datetime-local values are read as UTC: the console shows and takes every time in UTC. */
-function utcIso(value: string | null): string | undefined {
-  if (!value) return undefined;
-  const date = new Date(`${value}${value.length === 16 ? ":00" : ""}Z`);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
 
 const columns: ColumnDef<AuditEventView, unknown>[] = [
   {
@@ -88,8 +82,8 @@ export function AuditExplorer() {
     targetType: filters.targetType ?? undefined,
     targetId: filters.targetId ?? undefined,
     outcome: filters.outcome ?? undefined,
-    from: utcIso(filters.from),
-    to: utcIso(filters.to),
+    from: utcIsoFromLocalInput(filters.from),
+    to: utcIsoFromLocalInput(filters.to),
     beforeSeq: filters.before ?? undefined,
     limit: 50,
   };

@@ -10,6 +10,7 @@ import { cn } from "@/lib/cn";
 import { roleLabels, type Permission, type Role } from "@/server/auth/permissions";
 import { useTRPC } from "../trpc";
 import { navigation } from "./navigation";
+import { ShellPermissions } from "./use-permissions";
 
 export interface ShellUser {
   displayName: string;
@@ -95,7 +96,7 @@ export function ConsoleShell({ user, children }: { user: ShellUser; children: Re
         </div>
       </aside>
       <main ref={mainRef} className="min-w-0 flex-1 px-8 py-6">
-        {children}
+        <ShellPermissions value={user.permissions}>{children}</ShellPermissions>
       </main>
     </div>
   );

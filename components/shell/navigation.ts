@@ -11,6 +11,7 @@ export interface NavItem {
 /** The console's pages by domain; the shell shows a role only what it may use. */
 export const navigation: NavItem[] = [
   { href: "/", label: "Overview", permission: null, group: "Console" },
+  { href: "/transactions", label: "Transactions", permission: "ledger.read", group: "Ledger" },
   { href: "/audit", label: "Audit trail", permission: "audit.read", group: "Governance" },
   { href: "/admin/staff", label: "Staff", permission: "staff.manage", group: "Administration" },
 ];

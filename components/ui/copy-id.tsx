@@ -3,13 +3,16 @@
 import { Check, Copy } from "lucide-react";
 import { useState } from "react";
 
-/** An identifier in monospace with a copy button; long ids are shortened on screen, never in the copy. */
-export function CopyId({ value, short = false }: { value: string; short?: boolean }) {
+/**
+ * An identifier in monospace with a copy button; long ids are shortened on screen, never in the copy.
+ * `iconOnly` leaves the showing to something else (a link with the id) and keeps just the button.
+ */
+export function CopyId({ value, short = false, iconOnly = false }: { value: string; short?: boolean; iconOnly?: boolean }) {
   const [copied, setCopied] = useState(false);
   const shown = short && value.length > 14 ? `${value.slice(0, 8)}…${value.slice(-4)}` : value;
   return (
     <span className="inline-flex items-center gap-1 font-mono text-xs text-slate-800">
-      <span title={value}>{shown}</span>
+      {iconOnly ? null : <span title={value}>{shown}</span>}
       <button
         type="button"
         aria-label={`Copy ${value}`}

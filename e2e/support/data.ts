@@ -82,3 +82,67 @@ export async function auditRecordsOf(actorId: string, action: string) {
       .orderBy(auditEvents.seq),
   );
 }
+
+export interface KnownDeposit {
+  transactionId: string;
+  externalReference: string;
+  /** The headline amount as the database stores it (a decimal string). */
+  amount: string;
+  currency: string;
+  walletAccountId: string;
+  walletName: string;
+  customerId: string;
+  customerRef: string;
+  email: string;
+}
+
+/**
+ * A seeded deposit into a wallet with a busy history (so the statement has entries on both sides of
+ * it), with its customer. Deterministic for one database: the busiest such wallet's latest deposit.
+ */
+export async function knownDeposit(): Promise<KnownDeposit> {
+  return withDatabase(async ({ sql }) => {
+    const [row] = await sql<KnownDeposit[]>`
+      select t.id as "transactionId", t.external_reference as "externalReference", t.amount::text as amount, t.currency,
+             a.id as "walletAccountId", a.name as "walletName", c.id as "customerId", c.external_ref as "customerRef", p.email
+        from ledger_transactions t
+        join ledger_entries e on e.transaction_id = t.id
+        join accounts a on a.id = e.account_id and a.purpose = 'wallet'
+        join account_balances b on b.account_id = a.id
+        join customers c on c.id = a.customer_id
+        join customer_pii p on p.customer_id = c.id
+       where t.kind = 'deposit' and t.external_reference is not null and e.account_seq between 3 and b.entry_count - 3
+       order by b.entry_count desc, a.id, e.account_seq desc
+       limit 1`;
+    if (!row) throw new Error("the demo ledger holds no deposit into a busy wallet; was the demo data loaded?");
+    return row;
+  });
+}
+
+export interface StatementEntry {
+  accountSeq: number;
+  bookedAt: Date;
+  balanceAfter: string;
+  transactionId: string;
+}
+
+/** An account's entries in posting order, as the ledger holds them. */
+export async function statementOf(accountId: string): Promise<StatementEntry[]> {
+  return withDatabase(async ({ sql }) => {
+    const rows = await sql<{ accountSeq: string; bookedAt: Date | string; balanceAfter: string; transactionId: string }[]>`
+      select account_seq::text as "accountSeq", booked_at as "bookedAt", balance_after::text as "balanceAfter", transaction_id as "transactionId"
+        from ledger_entries where account_id = ${accountId} order by account_seq`;
+    return rows.map((row) => ({ ...row, accountSeq: Number.parseInt(row.accountSeq, 10), bookedAt: new Date(row.bookedAt) }));
+  });
+}
+
+/** The ids of a customer's transactions, newest first by occurrence, as the search orders them. */
+export async function transactionIdsOfCustomer(customerId: string, limit: number): Promise<string[]> {
+  return withDatabase(async ({ sql }) => {
+    const rows = await sql<{ id: string }[]>`
+      select t.id from ledger_transactions t
+       where t.id in (select e.transaction_id from ledger_entries e join accounts a on a.id = e.account_id where a.customer_id = ${customerId})
+       order by t.occurred_at desc, t.id desc limit ${limit}`;
+    return rows.map((row) => row.id);
+  });
+}

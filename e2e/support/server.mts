@@ -1,7 +1,7 @@
 /**
  * The isolated instance the journeys run against (Playwright's webServer command): a throwaway
  * embedded PostgreSQL (or, with TEST_DATABASE_URL, a fresh uniquely named database on that server),
- * migrated, with the application role enabled and the demo staff seeded; a production build when
+ * migrated, with the application role enabled and the demo data loaded; a production build when
  * the sources changed; then the web server and the worker, as `npm start` runs them.
  * SIGTERM or SIGINT stops the children first, then drops or stops the database.
  */
@@ -15,7 +15,7 @@ import { connectDatabase } from "../../db/client";
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from "../../db/embedded";
 import { enableAppRole, migrateDatabase } from "../../db/migrate";
 import { ensureProductionBuild } from "../../scripts/lib/build";
-import { seedDemoStaff } from "../../server/demo/demo-staff";
+import { loadDemoData } from "../../server/demo/load-demo";
 import { e2ePort, instanceFile, type E2eInstance } from "./instance";
 
 const say = (line: string) => process.stdout.write(`[e2e-server] ${line}\n`);
@@ -96,9 +96,12 @@ async function main(): Promise<void> {
   // The app role is shared by every database of a server: on TEST_DATABASE_URL, integration and e2e
   // runs use one well-known password so neither breaks the other.
   const appUrl = await enableAppRole(ownerUrl, process.env.TEST_DATABASE_URL ? "countersign-test-app" : randomBytes(18).toString("base64url"));
-  const seed = connectDatabase(appUrl, { maxConnections: 2 });
+  // The demo staff and the demo ledger (customers, wallets, thousands of transactions), as
+  // `npm start` loads them, so the journeys browse data that really went through the ledger's rules.
+  const seed = connectDatabase(appUrl, { maxConnections: 2, statementTimeoutMs: 0 });
   try {
-    await seedDemoStaff(seed.db);
+    const loaded = await loadDemoData(seed, () => undefined);
+    say(`demo data loaded: ${loaded.join(", ")}`);
   } finally {
     await seed.close();
   }
