@@ -37,36 +37,45 @@ ALTER TABLE ledger_entries ENABLE ALWAYS TRIGGER ledger_entries_refuse_update_de
 --> statement-breakpoint
 ALTER TABLE ledger_entries ENABLE ALWAYS TRIGGER ledger_entries_refuse_truncate;
 --> statement-breakpoint
--- Checked at COMMIT, once the whole transaction is written: at least two entries, and debits equal
--- credits in every currency. The posting code checks the same before writing; this is the second
--- line, for any writer.
-CREATE OR REPLACE FUNCTION ledger_check_transaction_balanced() RETURNS trigger
+-- Checked once per INSERT statement over every ledger transaction the statement wrote: at least two
+-- entries, debits equal credits in every currency, and ALL of a transaction's entries written by
+-- this one statement (so nothing can be added to a posted transaction later, balanced or not).
+-- A statement-level check over the transition table costs one pass per statement instead of a
+-- PL/pgSQL call per entry at commit; the posting code writes each transaction's entries in one
+-- statement and checks the same invariants before writing.
+CREATE OR REPLACE FUNCTION ledger_check_entries_balanced() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-  entry_count bigint;
-  unbalanced text;
+  problem text;
 BEGIN
-  -- One index scan over the transaction's entries gives both the count and the per-currency sums.
-  SELECT sum(n), string_agg(currency || ' ' || total::text, ', ') FILTER (WHERE total <> 0)
-    INTO entry_count, unbalanced
-    FROM (SELECT currency, count(*) AS n, sum(amount) AS total
-            FROM ledger_entries WHERE transaction_id = NEW.transaction_id GROUP BY currency) AS sums;
-  IF entry_count < 2 THEN
-    RAISE EXCEPTION 'ledger transaction % has % entries; at least two are required', NEW.transaction_id, entry_count
-      USING ERRCODE = 'check_violation';
-  END IF;
-  IF unbalanced IS NOT NULL THEN
-    RAISE EXCEPTION 'ledger transaction % is unbalanced: %', NEW.transaction_id, unbalanced
-      USING ERRCODE = 'check_violation';
+  SELECT format('ledger transaction %s %s', written.transaction_id,
+           CASE
+             WHEN written.entries < 2 THEN format('has %s entries; at least two are required', written.entries)
+             WHEN written.unbalanced IS NOT NULL THEN format('is unbalanced: %s', written.unbalanced)
+             ELSE 'already had entries: a posted transaction cannot gain entries'
+           END)
+    INTO problem
+    FROM (
+      SELECT n.transaction_id, sum(n.entries) AS entries,
+             string_agg(n.currency || ' ' || n.total::text, ', ') FILTER (WHERE n.total <> 0) AS unbalanced
+        FROM (SELECT transaction_id, currency, count(*) AS entries, sum(amount) AS total
+                FROM new_entries GROUP BY transaction_id, currency) AS n
+       GROUP BY n.transaction_id
+    ) AS written
+   WHERE written.entries < 2 OR written.unbalanced IS NOT NULL
+      OR (SELECT count(*) FROM ledger_entries e WHERE e.transaction_id = written.transaction_id) <> written.entries
+   LIMIT 1;
+  IF problem IS NOT NULL THEN
+    RAISE EXCEPTION '%', problem USING ERRCODE = 'check_violation';
   END IF;
   RETURN NULL;
 END
 $$;
 --> statement-breakpoint
-CREATE CONSTRAINT TRIGGER ledger_entries_balanced
+CREATE TRIGGER ledger_entries_balanced
   AFTER INSERT ON ledger_entries
-  DEFERRABLE INITIALLY DEFERRED
-  FOR EACH ROW EXECUTE FUNCTION ledger_check_transaction_balanced();
+  REFERENCING NEW TABLE AS new_entries
+  FOR EACH STATEMENT EXECUTE FUNCTION ledger_check_entries_balanced();
 --> statement-breakpoint
 ALTER TABLE ledger_entries ENABLE ALWAYS TRIGGER ledger_entries_balanced;
 --> statement-breakpoint

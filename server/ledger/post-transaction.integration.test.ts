@@ -141,7 +141,7 @@ describe("posting ledger transactions", () => {
     expect(await counts()).toEqual(before);
   });
 
-  it("the database itself refuses an unbalanced transaction at commit", async () => {
+  it("the database itself refuses an unbalanced transaction", async () => {
     await expect(
       database.app.db.transaction(async (tx) => {
         await tx.execute(sql`insert into ledger_transactions (id, kind, idempotency_key, request_hash, initiator_type, initiated_by, occurred_at, booked_at, value_date)
@@ -150,7 +150,15 @@ describe("posting ledger transactions", () => {
           values ('01900000-0000-7000-8000-000000000001', ${clearing}, 'EUR', 10, 100000, 0, now()),
                  ('01900000-0000-7000-8000-000000000001', ${wallet}, 'EUR', -9, 100000, 0, now())`);
       }),
-    ).rejects.toThrow(/unbalanced/);
+    ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/is unbalanced: EUR 1/) } });
+  });
+
+  it("the database refuses entries added later to a posted transaction, even balanced ones", async () => {
+    const posted = await deposit("3.00");
+    await expect(
+      database.app.sql`insert into ledger_entries (transaction_id, account_id, currency, amount, account_seq, balance_after, booked_at)
+        values (${posted.transactionId}, ${clearing}, 'EUR', 1, 900001, 0, now()), (${posted.transactionId}, ${wallet}, 'EUR', -1, 900001, 0, now())`,
+    ).rejects.toThrow(/cannot gain entries/);
   });
 
   it("the database refuses an entry whose currency differs from its account's", async () => {
