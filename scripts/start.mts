@@ -10,6 +10,7 @@ import { connectDatabase } from "../db/client";
 import { demoPassword, demoStaff } from "../server/demo/demo-staff";
 import { loadDemoData } from "../server/demo/load-demo";
 import { ensureProductionBuild } from "./lib/build";
+import { terminate } from "./lib/processes";
 import { prepareRuntime } from "./lib/runtime";
 
 const dev = process.argv.includes("--dev");
@@ -30,17 +31,6 @@ async function stopAll(code: number): Promise<never> {
   process.exit(code);
 }
 
-function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 8_000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
 
 process.on("SIGINT", () => void stopAll(0));
 process.on("SIGTERM", () => void stopAll(0));

@@ -15,6 +15,7 @@ import { connectDatabase } from "../../db/client";
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from "../../db/embedded";
 import { enableAppRole, migrateDatabase } from "../../db/migrate";
 import { ensureProductionBuild } from "../../scripts/lib/build";
+import { terminate } from "../../scripts/lib/processes";
 import { loadDemoData } from "../../server/demo/load-demo";
 import { e2ePort, instanceFile, type E2eInstance } from "./instance";
 
@@ -40,17 +41,6 @@ async function stopAll(code: number): Promise<void> {
   process.exit(code);
 }
 
-function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 8_000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
 
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stopAll(0));
 

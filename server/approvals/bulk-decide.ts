@@ -1,5 +1,5 @@
 import type { Transaction } from "@/db/client";
-import type { AuditRecordRequest, AuditScope } from "../audit/audit-scope";
+import { collectingAuditScope, type AuditScope } from "../audit/audit-scope";
 import { DomainError } from "../errors";
 import { decideRequest, type Checker } from "./decide-request";
 
@@ -34,19 +34,12 @@ export async function bulkDecide(
 
 /** Collects one item's audit records, written after the bulk's own record as separate steps. */
 function itemScope() {
-  let target: { type: string; id: string } | null = null;
-  let details: Record<string, unknown> = {};
-  const extras: AuditRecordRequest[] = [];
-  const audit: AuditScope = {
-    target: (type, id) => void (target = { type, id }),
-    details: (value) => void (details = { ...details, ...value }),
-    record: (extra) => void extras.push(extra),
-  };
+  const { audit, collected } = collectingAuditScope();
   return {
     audit,
     flush(parent: AuditScope, outcome: "success" | "failed" | "denied", failure: Record<string, unknown> = {}) {
-      parent.record({ action: "approval.decide", outcome, target, details: { ...details, ...failure, bulk: true } });
-      if (outcome === "success") for (const extra of extras) parent.record({ ...extra, target: extra.target ?? target });
+      parent.record({ action: "approval.decide", outcome, target: collected.target, details: { ...collected.details, ...failure, bulk: true } });
+      if (outcome === "success") for (const extra of collected.extras) parent.record({ ...extra, target: extra.target ?? collected.target });
     },
   };
 }

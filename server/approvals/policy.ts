@@ -18,6 +18,14 @@ export async function loadActivePolicy(db: Executor): Promise<ActivePolicy> {
   return { version: row.version, ...policyDocumentSchema.parse({ rules: row.rules, dailyCaps: row.dailyCaps, expiryHours: row.expiryHours }) };
 }
 
+/** The active policy for people to read: the document, when it took effect and the request that made it. */
+export async function describeActivePolicy(db: Executor) {
+  const [row] = await db.select().from(approvalPolicies).orderBy(desc(approvalPolicies.version)).limit(1);
+  if (!row) throw new Error("no approval policy: the migrations insert version 1");
+  const document = policyDocumentSchema.parse({ rules: row.rules, dailyCaps: row.dailyCaps, expiryHours: row.expiryHours });
+  return { version: row.version, ...document, activatedAt: row.createdAt, requestId: row.requestId };
+}
+
 export interface RuleSubject {
   currency: string;
   amount: Decimal;

@@ -21,6 +21,7 @@ const summaryColumns = {
   approvals: approvalsCount,
   accountId: approvalRequests.accountId,
   accountCode: accounts.code,
+  accountName: accounts.name,
   currency: approvalRequests.currency,
   amount: approvalRequests.amount,
   direction: approvalRequests.direction,

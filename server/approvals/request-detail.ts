@@ -1,9 +1,11 @@
 import { eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { accountBalances } from "@/db/schema";
+import { accountBalances, approvalPolicies } from "@/db/schema";
 import { can, type Role } from "../auth/permissions";
+import { DomainError } from "../errors";
 import { MoneyDecimal } from "../money";
 import { balanceChange } from "./create-adjustment-request";
+import { loadActivePolicy, policyDocumentSchema } from "./policy";
 import { getRequest } from "./queries";
 
 export interface Viewer {
@@ -11,20 +13,51 @@ export interface Viewer {
   role: Role;
 }
 
+type Request = Awaited<ReturnType<typeof getRequest>>;
+
 /**
  * A request as a given viewer sees it: the checker's preview (balance at request time, now, and
- * after; drift since the request), and each action with whether this viewer may take it and why not.
+ * after; drift since the request), a policy change's proposal beside the version it was based on,
+ * and each action with whether this viewer may take it and why not. With `kind`, a request of
+ * another kind is not found, so a policy-only reader learns nothing about adjustments.
  */
-export async function requestDetail(db: Executor, viewer: Viewer, id: string) {
+export async function requestDetail(db: Executor, viewer: Viewer, id: string, kind?: Request["kind"]) {
   const request = await getRequest(db, id);
-  let balances = null;
-  if (request.kind === "adjustment" && request.accountId && request.amount && request.direction) {
-    const [row] = await db.select({ balance: accountBalances.balance }).from(accountBalances).where(eq(accountBalances.accountId, request.accountId));
-    const now = row?.balance ?? new MoneyDecimal(0);
-    const atRequest = request.balanceAtRequest ?? now;
-    balances = { atRequest, now, after: now.plus(balanceChange(request.direction, request.amount)), drift: now.minus(atRequest) };
-  }
-  const decidedByViewer = request.decisions.some((decision) => decision.approverId === viewer.staffId);
+  if (kind && request.kind !== kind) throw new DomainError("NOT_FOUND", "No such request.", { field: "id" });
+  const payload = request.payload as { justification?: unknown; ticketRef?: unknown };
+  return {
+    ...request,
+    justification: typeof payload.justification === "string" ? payload.justification : null,
+    ticketRef: typeof payload.ticketRef === "string" ? payload.ticketRef : null,
+    balances: await balancesOf(db, request),
+    policyChange: await policyChangeOf(db, request),
+    actions: actionsFor(request, viewer),
+  };
+}
+
+async function balancesOf(db: Executor, request: Request) {
+  if (request.kind !== "adjustment" || !request.accountId || !request.amount || !request.direction) return null;
+  const [row] = await db.select({ balance: accountBalances.balance }).from(accountBalances).where(eq(accountBalances.accountId, request.accountId));
+  const now = row?.balance ?? new MoneyDecimal(0);
+  const atRequest = request.balanceAtRequest ?? now;
+  return { atRequest, now, after: now.plus(balanceChange(request.direction, request.amount)), drift: now.minus(atRequest) };
+}
+
+async function policyChangeOf(db: Executor, request: Request) {
+  if (request.kind !== "policy_change") return null;
+  const payload = request.payload as { basedOnVersion: number; policy: unknown };
+  const [basedOn] = await db.select().from(approvalPolicies).where(eq(approvalPolicies.version, payload.basedOnVersion));
+  const active = await loadActivePolicy(db);
+  return {
+    basedOnVersion: payload.basedOnVersion,
+    basedOn: basedOn ? policyDocumentSchema.parse({ rules: basedOn.rules, dailyCaps: basedOn.dailyCaps, expiryHours: basedOn.expiryHours }) : null,
+    proposed: policyDocumentSchema.parse(payload.policy),
+    activeVersion: active.version,
+  };
+}
+
+function actionsFor(request: Request, viewer: Viewer) {
+  const own = request.decisions.find((decision) => decision.approverId === viewer.staffId);
   const permission = request.kind === "adjustment" ? "adjustment.approve" : "policy.manage";
   const decideBlocked =
     request.status !== "pending"
@@ -35,9 +68,11 @@ export async function requestDetail(db: Executor, viewer: Viewer, id: string) {
           ? `Your role lacks the ${permission} permission.`
           : !request.approverRoles.includes(viewer.role)
             ? `Only ${request.approverRoles.join(" or ")} may decide this request.`
-            : decidedByViewer
-              ? "You have already decided this request."
+            : own
+              ? own.decision === "approve"
+                ? "You have already approved this request; another checker must give the next approval."
+                : "You have already rejected this request."
               : null;
   const cancelBlocked = request.status !== "pending" ? `This request is ${request.status}.` : request.makerId !== viewer.staffId ? "Only the maker can cancel." : null;
-  return { ...request, balances, actions: { decide: { allowed: decideBlocked === null, reason: decideBlocked }, cancel: { allowed: cancelBlocked === null, reason: cancelBlocked } } };
+  return { decide: { allowed: decideBlocked === null, reason: decideBlocked }, cancel: { allowed: cancelBlocked === null, reason: cancelBlocked } };
 }

@@ -5,12 +5,13 @@ import { bulkDecide } from "./bulk-decide";
 import { cancelRequest } from "./cancel-request";
 import { createAdjustmentRequest } from "./create-adjustment-request";
 import { decideRequest } from "./decide-request";
-import { loadActivePolicy } from "./policy";
+import { describeActivePolicy } from "./policy";
 import { previewAdjustment } from "./preview-adjustment";
 import { proposePolicyChange } from "./propose-policy-change";
 import { countRequests, listRequests } from "./queries";
 import { requestDetail } from "./request-detail";
 import {
+  activePolicyView,
   adjustmentPreview,
   bulkDecideInput,
   bulkResult,
@@ -18,10 +19,12 @@ import {
   createAdjustmentInput,
   decideInput,
   decisionResult,
+  listPolicyChangesInput,
   listRequestsInput,
   previewAdjustmentInput,
   proposePolicyInput,
-  requestSummary,
+  requestDetailView,
+  requestPage,
 } from "./schemas";
 
 const created = z.object({ requestId: z.uuid(), payloadHash: z.string(), approvalsRequired: z.number().int(), policyRule: z.string(), warnings: z.array(z.string()) });
@@ -55,7 +58,7 @@ export const approvalsRouter = router({
 
   list: query("adjustment.read")
     .input(listRequestsInput)
-    .output(z.object({ items: z.array(requestSummary), next: z.object({ beforeCreatedAt: z.string(), beforeId: z.uuid() }).nullable() }))
+    .output(requestPage)
     .query(({ ctx, input }) => listRequests(ctx.db, viewer(ctx.session), input)),
 
   counts: query("adjustment.read")
@@ -65,13 +68,24 @@ export const approvalsRouter = router({
 
   get: query("adjustment.read")
     .input(z.strictObject({ id: z.uuid() }))
-    .output(z.any())
+    .output(requestDetailView)
     .query(({ ctx, input }) => requestDetail(ctx.db, viewer(ctx.session), input.id)),
 
   policy: query("policy.manage")
     .input(z.strictObject({}).optional())
-    .output(z.any())
-    .query(({ ctx }) => loadActivePolicy(ctx.db)),
+    .output(activePolicyView)
+    .query(({ ctx }) => describeActivePolicy(ctx.db)),
+
+  // Policy managers without adjustment.read (administrators) read and decide policy changes only.
+  policyChanges: query("policy.manage")
+    .input(listPolicyChangesInput.optional())
+    .output(requestPage)
+    .query(({ ctx, input }) => listRequests(ctx.db, viewer(ctx.session), { queue: "all", kind: "policy_change", status: input?.status, limit: input?.limit ?? 50 })),
+
+  policyChange: query("policy.manage")
+    .input(z.strictObject({ id: z.uuid() }))
+    .output(requestDetailView)
+    .query(({ ctx, input }) => requestDetail(ctx.db, viewer(ctx.session), input.id, "policy_change")),
 
   proposePolicy: mutation("policy.manage", "policy.change_requested")
     .input(proposePolicyInput)

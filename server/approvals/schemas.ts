@@ -94,6 +94,7 @@ export const requestSummary = z.object({
   approvals: z.number().int(),
   accountId: z.uuid().nullable(),
   accountCode: z.string().nullable(),
+  accountName: z.string().nullable(),
   currency: z.string().nullable(),
   amount: decimal.nullable(),
   direction: z.enum(["credit", "debit"]).nullable(),
@@ -142,3 +143,72 @@ export const proposePolicyInput = z.strictObject({
   policy: policyDocumentSchema,
 });
 
+
+/** A policy document as stored and shown; validation of proposals is policyDocumentSchema's job. */
+const policyDocumentView = z.object({
+  rules: z.array(policyRuleSchema),
+  dailyCaps: z.record(z.string(), z.string()),
+  expiryHours: z.number().int(),
+});
+
+export const activePolicyView = policyDocumentView.extend({
+  version: z.number().int(),
+  activatedAt: z.date(),
+  /** The approved policy-change request that activated this version; null for the initial policy. */
+  requestId: z.uuid().nullable(),
+});
+export type ActivePolicyView = z.infer<typeof activePolicyView>;
+
+const permittedAction = z.object({ allowed: z.boolean(), reason: z.string().nullable() });
+
+export const requestDetailView = requestSummary.extend({
+  payload: z.record(z.string(), z.unknown()),
+  policyVersion: z.number().int(),
+  policyRule: z.string(),
+  policyRuleDescription: z.string(),
+  approverRoles: z.array(z.string()),
+  reconExceptionId: z.uuid().nullable(),
+  justification: z.string().nullable(),
+  ticketRef: z.string().nullable(),
+  decisions: z.array(
+    z.object({
+      approverId: z.uuid(),
+      approverName: z.string(),
+      decision: z.enum(["approve", "reject"]),
+      comment: z.string().nullable(),
+      createdAt: z.date(),
+      payloadHash: z.string(),
+    }),
+  ),
+  timeline: z.array(
+    z.object({
+      seq: z.number().int(),
+      occurredAt: z.date(),
+      action: z.string(),
+      outcome: z.enum(["success", "denied", "failed"]),
+      actorId: z.string(),
+      actorName: z.string().nullable(),
+      details: z.record(z.string(), z.unknown()),
+    }),
+  ),
+  /** The checker's preview of an adjustment: balance when requested, now, and after execution. */
+  balances: z.object({ atRequest: decimal, now: decimal, after: decimal, drift: decimal }).nullable(),
+  /** A policy change: the proposal and the version it was based on, for the diff. */
+  policyChange: z
+    .object({
+      basedOnVersion: z.number().int(),
+      basedOn: policyDocumentView.nullable(),
+      proposed: policyDocumentView,
+      activeVersion: z.number().int(),
+    })
+    .nullable(),
+  actions: z.object({ decide: permittedAction, cancel: permittedAction }),
+});
+export type RequestDetailView = z.infer<typeof requestDetailView>;
+
+export const requestPage = z.object({ items: z.array(requestSummary), next: z.object({ beforeCreatedAt: z.string(), beforeId: z.uuid() }).nullable() });
+
+export const listPolicyChangesInput = z.strictObject({
+  status: z.enum(approvalStatuses).optional(),
+  limit: z.number().int().min(1).max(200).default(50),
+});

@@ -14,3 +14,20 @@ export interface AuditScope {
   /** A further step of the same action (an execution after the final approval, say), recorded after the main record in the same transaction. */
   record(extra: AuditRecordRequest): void;
 }
+
+export interface CollectedAudit {
+  target: { type: string; id: string } | null;
+  details: Record<string, unknown>;
+  extras: AuditRecordRequest[];
+}
+
+/** An AuditScope that collects what a use case says, for the caller to write when the work succeeds. */
+export function collectingAuditScope(): { audit: AuditScope; collected: CollectedAudit } {
+  const collected: CollectedAudit = { target: null, details: {}, extras: [] };
+  const audit: AuditScope = {
+    target: (type, id) => void (collected.target = { type, id }),
+    details: (value) => void (collected.details = { ...collected.details, ...value }),
+    record: (extra) => void collected.extras.push(extra),
+  };
+  return { audit, collected };
+}

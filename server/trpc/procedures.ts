@@ -1,6 +1,6 @@
 import "server-only";
 import type { Transaction } from "@/db/client";
-import type { AuditRecordRequest, AuditScope } from "../audit/audit-scope";
+import { collectingAuditScope } from "../audit/audit-scope";
 import { appendAuditEvent, recordAuditEvent, type AuditActor } from "../audit/append-audit-event";
 import { can, type Permission } from "../auth/permissions";
 import type { StaffSession } from "../auth/sessions";
@@ -89,14 +89,7 @@ function auditedTransaction(action: string) {
     const session = ctx.session;
     if (!session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
     const actor: AuditActor = { type: "staff", id: session.staffId };
-    let target: { type: string; id: string } | null = null;
-    let details: Record<string, unknown> = {};
-    const extras: AuditRecordRequest[] = [];
-    const audit: AuditScope = {
-      target: (type, id) => void (target = { type, id }),
-      details: (value) => void (details = { ...details, ...value }),
-      record: (extra) => void extras.push(extra),
-    };
+    const { audit, collected } = collectingAuditScope();
     const run = (tx: Transaction) => next({ ctx: { tx, audit } });
     type Result = Awaited<ReturnType<typeof run>>;
     const idempotency = idempotencyOf(await getRawInput(), `${path}:${session.staffId}`);
@@ -109,6 +102,7 @@ function auditedTransaction(action: string) {
         const result = await run(tx);
         if (!result.ok) throw new RollbackSignal(result);
         if (idempotency) await completeIdempotencyKey(tx, idempotency.scope, idempotency.key, transformer.serialize(result.data));
+        const { target, details, extras } = collected;
         await appendAuditEvent(tx, { actor, action, outcome: "success", target, details, request: ctx.request });
         for (const extra of extras) {
           await appendAuditEvent(tx, { actor, action: extra.action, outcome: extra.outcome ?? "success", target: extra.target ?? target, details: extra.details ?? {}, request: ctx.request });
@@ -119,7 +113,7 @@ function auditedTransaction(action: string) {
       if (!(error instanceof RollbackSignal)) throw error;
       const result = error.result as Result;
       if (!result.ok && result.error.cause instanceof DomainError) {
-        await auditFailure(ctx, actor, action, target, details, result.error.cause, path);
+        await auditFailure(ctx, actor, action, collected.target, collected.details, result.error.cause, path);
       }
       return result;
     }
