@@ -5,6 +5,29 @@ const booleanFlag = z
   .enum(["true", "false", "1", "0"])
   .transform((value) => value === "true" || value === "1");
 
+/** JSON text in a variable, parsed; a parse failure is a validation issue, not a crash. */
+const jsonText = (fallback: string) => z.string().default(fallback).transform((text, context) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    context.addIssue({ code: "custom", message: "must be valid JSON" });
+    return z.NEVER;
+  }
+});
+/** A Standard Webhooks secret: whsec_ and the base64 of 24 to 64 random bytes. */
+const webhookSecret = z.string().regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, "must be whsec_ followed by the base64 of 24-64 random bytes");
+const webhookSecretsSchema = z.record(z.string().regex(/^[a-z0-9-]{2,40}$/, "provider names are 2-40 lower-case letters, digits or dashes"), z.union([webhookSecret, z.array(webhookSecret).min(1).max(3)]));
+const subscribersSchema = z
+  .array(
+    z.strictObject({
+      name: z.string().regex(/^[a-z0-9-]{2,40}$/, "must be 2-40 lower-case letters, digits or dashes"),
+      url: z.url({ protocol: /^https?$/ }),
+      types: z.array(z.string().min(1).max(100)).max(50).optional(),
+    }),
+  )
+  .max(20)
+  .refine((list) => new Set(list.map((entry) => entry.name)).size === list.length, "subscriber names must be unique");
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** Connection of the least-privileged application role (INSERT/SELECT only on append-only tables). */
@@ -24,6 +47,24 @@ const envSchema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   METRICS_TOKEN: z.string().min(16).optional(),
   DEMO_MODE: booleanFlag.default(false),
+  /**
+   * Per-provider Standard Webhooks secrets as JSON: {"acmepay": "whsec_...", "globalpsp": ["whsec_new", "whsec_old"]}.
+   * A list verifies against each (secret rotation). A provider not named here is refused.
+   */
+  WEBHOOK_SECRETS: jsonText("{}").pipe(webhookSecretsSchema),
+  /** How far a webhook-timestamp may be from our clock, either way. */
+  WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  /** Our own signing secret for outgoing subscriber webhooks (whsec_ + base64). */
+  OUTBOX_SIGNING_SECRET: webhookSecret.optional(),
+  /** Subscribers of outbox events as JSON: [{"name": "crm", "url": "https://...", "types": ["payment.failed"]}]. */
+  OUTBOX_SUBSCRIBERS: jsonText("[]").pipe(subscribersSchema),
+  WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+}).refine((config) => config.OUTBOX_SUBSCRIBERS.length === 0 || config.OUTBOX_SIGNING_SECRET !== undefined, {
+  path: ["OUTBOX_SIGNING_SECRET"],
+  message: "is required when OUTBOX_SUBSCRIBERS names a subscriber",
 });
 
 export type Env = z.infer<typeof envSchema>;

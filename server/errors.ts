@@ -31,6 +31,9 @@ export const domainErrorStatus = {
   DUPLICATE_PENDING: "CONFLICT",
   DAILY_CAP_EXCEEDED: "UNPROCESSABLE_CONTENT",
   NOT_MAKER: "FORBIDDEN",
+  NOT_DEAD: "CONFLICT",
+  EDIT_PENDING: "CONFLICT",
+  TOO_MANY_MATCHES: "UNPROCESSABLE_CONTENT",
 } as const;
 
 export type DomainErrorCode = keyof typeof domainErrorStatus;

@@ -6,3 +6,5 @@ export * from "./customers";
 export * from "./ledger";
 export * from "./outbox";
 export * from "./approvals";
+export * from "./ingest";
+export * from "./jobs";

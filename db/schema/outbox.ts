@@ -5,7 +5,10 @@ export const outboxStatus = pgEnum("outbox_status", ["pending", "delivered", "de
 
 /**
  * Events leaving the ledger, written in the same transaction as the change they describe. The
- * worker's dispatcher claims pending rows; the payload itself is never changed.
+ * worker's dispatcher claims pending, due rows with a lease (`claimed_until`) and delivers them to
+ * each handler; per-handler retry state lives in outbox_deliveries. The payload itself is never
+ * changed (a trigger refuses it): an approved edit from the dead-letter workbench goes to
+ * `edited_payload`, which handlers then receive instead.
  */
 export const outboxEvents = pgTable(
   "outbox_events",
@@ -21,9 +24,14 @@ export const outboxEvents = pgTable(
     attempts: integer().notNull().default(0),
     availableAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     deliveredAt: timestamp({ withTimezone: true }),
+    claimedUntil: timestamp({ withTimezone: true }),
+    claimedBy: text(),
+    editedPayload: jsonb().$type<Record<string, unknown>>(),
+    editId: uuid(),
   },
   (t) => [
     index("outbox_events_pending_idx").on(t.availableAt).where(sql`${t.status} = 'pending'`),
     index("outbox_events_aggregate_idx").on(t.aggregateType, t.aggregateId),
+    index("outbox_events_correlation_idx").on(t.correlationId),
   ],
 );

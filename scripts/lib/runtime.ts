@@ -8,28 +8,46 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import path from "node:path";
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from "../../db/embedded";
 import { enableAppRole, migrateDatabase } from "../../db/migrate";
+import { generateSecret } from "../../server/ingest/signature";
 
 export const dataDir = path.resolve(process.env.COUNTERSIGN_DATA_DIR ?? ".data");
 
-interface Secrets {
+/** Providers the embedded default accepts webhooks from, each with a generated secret. */
+export const demoProviders = ["acmepay", "globalpsp", "spinworks"] as const;
+
+export interface Secrets {
   postgresPassword: string;
   appDbPassword: string;
   nextAuthSecret: string;
+  /** Standard Webhooks secrets per provider (whsec_...). */
+  webhookSecrets: Record<string, string>;
+  /** Signs our own outgoing subscriber webhooks. */
+  outboxSigningSecret: string;
 }
 
-function loadSecrets(): Secrets {
+/** Fills in secrets added since the file was written, so an older .data/ keeps working. */
+function completeSecrets(partial: Partial<Secrets>): { secrets: Secrets; changed: boolean } {
+  const webhookSecrets = { ...partial.webhookSecrets };
+  for (const provider of demoProviders) webhookSecrets[provider] ??= generateSecret();
+  const secrets: Secrets = {
+    postgresPassword: partial.postgresPassword ?? randomBytes(18).toString("base64url"),
+    appDbPassword: partial.appDbPassword ?? randomBytes(18).toString("base64url"),
+    nextAuthSecret: partial.nextAuthSecret ?? randomBytes(32).toString("base64url"),
+    webhookSecrets,
+    outboxSigningSecret: partial.outboxSigningSecret ?? generateSecret(),
+  };
+  return { secrets, changed: JSON.stringify(secrets) !== JSON.stringify(partial) };
+}
+
+export function loadSecrets(): Secrets {
   // Traversable, because the embedded cluster runs as the OS user postgres when started as root;
   // the secrets file itself is readable by its owner only.
   mkdirSync(dataDir, { recursive: true });
   chmodSync(dataDir, 0o755);
   const file = path.join(dataDir, "secrets.json");
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as Secrets;
-  const secrets: Secrets = {
-    postgresPassword: randomBytes(18).toString("base64url"),
-    appDbPassword: randomBytes(18).toString("base64url"),
-    nextAuthSecret: randomBytes(32).toString("base64url"),
-  };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Partial<Secrets>) : {};
+  const { secrets, changed } = completeSecrets(stored);
+  if (changed) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
 
@@ -71,6 +89,8 @@ export async function prepareRuntime(options: RuntimeOptions): Promise<Runtime> 
     NEXTAUTH_URL: publicUrl,
     NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? secrets.nextAuthSecret,
     ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS ?? `http://127.0.0.1:${options.port}`,
+    WEBHOOK_SECRETS: process.env.WEBHOOK_SECRETS ?? JSON.stringify(secrets.webhookSecrets),
+    OUTBOX_SIGNING_SECRET: process.env.OUTBOX_SIGNING_SECRET ?? secrets.outboxSigningSecret,
     PORT: String(options.port),
   };
   const server = embedded;

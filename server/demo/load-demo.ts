@@ -1,9 +1,13 @@
 import type { DatabaseHandle } from "@/db/client";
 import { systemMeta } from "@/db/schema";
 import { seedDemoStaff } from "./demo-staff";
+import { loadDemoWebhooks } from "./load-demo-webhooks";
 import { seedLedger } from "./seed-ledger";
 
-/** What `npm start` loads on a fresh database: the demo staff and a modest, realistic ledger. */
+/**
+ * What `npm start` loads on a fresh database: the demo staff, a modest, realistic ledger, and
+ * provider webhooks in the inbox (including some built to fail) that the worker processes once it runs.
+ */
 export const demoVolume = { customers: 300, transactions: 20_000, seed: 1 };
 
 /** Loads the demo data once per database; returns what it loaded. */
@@ -15,5 +19,7 @@ export async function loadDemoData(handle: DatabaseHandle, log: (line: string) =
     const result = await seedLedger(handle, { ...demoVolume, log });
     loaded.push(`${result.customers} customers and ${result.transactions} ledger transactions`);
   }
+  const webhooks = await loadDemoWebhooks(handle);
+  if (webhooks) loaded.push(`${webhooks.accepted} provider webhooks for the worker (${webhooks.refused} refused at the door)`);
   return loaded;
 }

@@ -1,49 +1,128 @@
 /**
- * The worker process (npm run worker; npm start runs it beside the web server). Every minute it marks
- * timed-out sessions revoked, expires approval requests past their deadline (audited), and prunes
- * throttle and idempotency records past their retention. Each task is bounded and logged with counts only.
+ * The worker process (npm run worker; npm start runs it beside the web server). Four loops:
+ * - inbox: claims provider events and turns each into its ledger effect (server/ingest);
+ * - outbox: claims outbox events and delivers them to the handlers (projection, subscribers);
+ * - replays: releases bulk-replayed dead letters at each batch's rate, once a second;
+ * - housekeeping, every minute: marks timed-out sessions revoked, expires approval requests past
+ *   their deadline (audited), prunes throttle and idempotency records past retention.
+ * Inbox and outbox loops poll, and wake early on a NOTIFY from the insert triggers. SIGTERM or
+ * SIGINT stops claiming, lets in-flight work finish (bounded), releases unfinished claims and exits.
+ * SIGKILL loses nothing either: claims are leases that run out.
  */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { expireRequests } from "../approvals/expire-requests";
 import { pruneAttempts } from "../auth/throttle";
 import { expireStaleSessions } from "../auth/sessions";
 import { database } from "../db";
 import { env } from "../env";
 import { pruneIdempotencyKeys } from "../idempotency/idempotency";
+import { processInboxBatch, releaseInboxClaims } from "../ingest/process-inbox";
 import { logger } from "../log";
+import { dispatchOutboxBatch, releaseOutboxClaims } from "./dispatch-outbox";
+import { outboxHandlers } from "./handlers/registry";
+import { releaseQueuedReplays } from "./requeue-job";
+import type { WorkerOptions } from "./worker-options";
 
-const intervalMs = 60_000;
+const housekeepingIntervalMs = 60_000;
+const replayIntervalMs = 1_000;
+const shutdownGraceMs = 15_000;
+
+const config = env();
+const options: WorkerOptions = {
+  workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
+  batchSize: config.WORKER_BATCH_SIZE,
+  concurrency: config.WORKER_CONCURRENCY,
+  leaseMs: config.WORKER_LEASE_MS,
+};
+const handlers = outboxHandlers({ subscribers: config.OUTBOX_SUBSCRIBERS, signingSecret: config.OUTBOX_SIGNING_SECRET });
+
 let stopping = false;
-let timer: NodeJS.Timeout | undefined;
+const wakers = new Map<string, () => void>();
 
-async function housekeeping(): Promise<void> {
+/** Waits `ms`, or less when woken by a notification or by shutdown. */
+function pause(loop: string, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      wakers.delete(loop);
+      resolve();
+    }
+    wakers.set(loop, done);
+  });
+}
+
+/** Runs `step` until shutdown; a full batch runs again at once, otherwise the loop pauses. */
+async function run(loop: string, step: () => Promise<{ busy: boolean }>, idleMs: number): Promise<void> {
+  while (!stopping) {
+    let busy = false;
+    try {
+      busy = (await step()).busy;
+    } catch (error) {
+      logger.error({ err: error, loop }, "worker loop failed; retrying after a pause");
+    }
+    if (!stopping && !busy) await pause(loop, idleMs);
+  }
+}
+
+async function housekeeping(): Promise<{ busy: boolean }> {
   const { db } = database();
-  const config = env();
   const expired = await expireStaleSessions(db, { idleMinutes: config.SESSION_IDLE_MINUTES, maxHours: config.SESSION_MAX_HOURS });
   const attempts = await pruneAttempts(db);
   const keys = await pruneIdempotencyKeys(db);
   const requests = await expireRequests(db);
   if (expired + attempts + keys + requests > 0) logger.info({ expired, attempts, keys, requests }, "housekeeping");
+  return { busy: false };
 }
 
-async function loop(): Promise<void> {
-  if (stopping) return;
-  try {
-    await housekeeping();
-  } catch (error) {
-    logger.error({ err: error }, "housekeeping failed; retrying next interval");
-  }
-  if (!stopping) timer = setTimeout(() => void loop(), intervalMs);
+async function inbox(): Promise<{ busy: boolean }> {
+  const result = await processInboxBatch(database().db, options);
+  if (result.claimed > 0) logger.debug({ ...result }, "inbox batch");
+  return { busy: result.claimed === options.batchSize };
+}
+
+async function outbox(): Promise<{ busy: boolean }> {
+  const result = await dispatchOutboxBatch(database().db, handlers, options);
+  if (result.claimed > 0) logger.debug({ ...result }, "outbox batch");
+  return { busy: result.claimed === options.batchSize };
+}
+
+async function replays(): Promise<{ busy: boolean }> {
+  const released = await database().db.transaction((tx) => releaseQueuedReplays(tx));
+  if (released > 0) logger.info({ released }, "replays released");
+  return { busy: false };
+}
+
+async function listen(): Promise<void> {
+  const { sql } = database();
+  await sql.listen("countersign_inbox", () => wakers.get("inbox")?.());
+  await sql.listen("countersign_outbox", () => wakers.get("outbox")?.());
 }
 
 async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
   stopping = true;
-  if (timer) clearTimeout(timer);
-  logger.info({ signal }, "worker stopping");
-  await database().close();
-  process.exit(0);
+  logger.info({ signal, workerId: options.workerId }, "worker stopping: finishing in-flight work");
+  for (const wake of [...wakers.values()]) wake();
+  const finished = await Promise.race([loops.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), shutdownGraceMs))]);
+  try {
+    const { db } = database();
+    const released = (await releaseInboxClaims(db, options.workerId)) + (await releaseOutboxClaims(db, options.workerId));
+    logger.info({ finished, released }, "worker stopped");
+  } finally {
+    await database().close();
+    process.exit(0);
+  }
 }
 
+logger.info({ workerId: options.workerId, handlers: handlers.map((handler) => handler.name), batchSize: options.batchSize, leaseMs: options.leaseMs }, "worker started");
+await listen().catch((error: unknown) => logger.warn({ err: error }, "LISTEN failed; polling only"));
+const loops = Promise.all([
+  run("inbox", inbox, config.WORKER_POLL_MS),
+  run("outbox", outbox, config.WORKER_POLL_MS),
+  run("replays", replays, replayIntervalMs),
+  run("housekeeping", housekeeping, housekeepingIntervalMs),
+]);
 process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
-logger.info("worker started");
-void loop();

@@ -67,3 +67,22 @@ export async function openCustomerAccount(tx: Transaction, customerId: string, p
     allowNegative: false,
   });
 }
+
+/**
+ * The customer's account for a purpose and currency; opened on first use when `open` is set
+ * (a deposit in a new currency opens its wallet), otherwise null when there is none.
+ */
+export async function customerAccount(
+  tx: Transaction,
+  customerId: string,
+  purpose: CustomerPurpose,
+  currency: string,
+  options: { open: boolean },
+): Promise<OpenedAccount | null> {
+  const [existing] = await tx
+    .select({ id: accounts.id, code: accounts.code })
+    .from(accounts)
+    .where(and(eq(accounts.customerId, customerId), eq(accounts.purpose, purpose), eq(accounts.currency, currency)));
+  if (existing) return existing;
+  return options.open ? openCustomerAccount(tx, customerId, purpose, currency) : null;
+}

@@ -3,6 +3,7 @@ import { timingSafeEqual } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { database } from "../db";
+import { pipelineHealth } from "../deadletters/pipeline-health";
 import { env } from "../env";
 
 const holder = globalThis as unknown as { countersignMetrics?: Registry };
@@ -27,6 +28,31 @@ function registry(): Registry {
     async collect() {
       const rows = await database().db.execute<{ n: string }>(sql`select count(*)::text as n from staff_sessions where revoked_at is null`);
       this.set(Number(rows[0]?.n ?? 0));
+    },
+  });
+  const pipeline = () => pipelineHealth(database().db);
+  new Gauge({
+    name: "countersign_dead_letters",
+    help: "Dead letters waiting for an operator (status dead).",
+    registers: [registry],
+    async collect() {
+      this.set((await pipeline()).deadLetters);
+    },
+  });
+  new Gauge({
+    name: "countersign_outbox_oldest_undelivered_seconds",
+    help: "Age of the oldest outbox event not yet delivered to every handler (0 when none).",
+    registers: [registry],
+    async collect() {
+      this.set((await pipeline()).oldestUndeliveredSeconds ?? 0);
+    },
+  });
+  new Gauge({
+    name: "countersign_inbox_pending",
+    help: "Provider events received and not yet applied (including those waiting to be retried).",
+    registers: [registry],
+    async collect() {
+      this.set((await pipeline()).inboxBacklog);
     },
   });
   holder.countersignMetrics = registry;

@@ -3,6 +3,7 @@ import { approvalsRouter } from "../approvals/router";
 import { auditRouter } from "../audit/router";
 import { authRouter } from "../auth/router";
 import { customersRouter } from "../customers/router";
+import { deadLettersRouter } from "../deadletters/router";
 import { ledgerRouter } from "../ledger/router";
 import { staffRouter } from "../staff/router";
 import { createCallerFactory, router } from "./procedures";
@@ -14,6 +15,7 @@ export const appRouter = router({
   ledger: ledgerRouter,
   customers: customersRouter,
   approvals: approvalsRouter,
+  deadLetters: deadLettersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,211 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { signedInCaller } from "@/test/support/callers";
+import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
+import { drainOutbox, quickPolicy, webhookCustomer, workerOptions } from "@/test/support/webhooks";
+import { systemAccount } from "../ledger/open-account";
+import { MoneyDecimal } from "../money";
+import { generateSecret, verifyWebhook } from "../ingest/signature";
+import { activityProjection } from "./handlers/activity-projection";
+import { subscriberWebhook } from "./handlers/subscriber-webhook";
+
+interface Received {
+  id: string;
+  correlationId: string | undefined;
+  verified: boolean;
+  type: string;
+}
+
+/** A subscriber on loopback that verifies our signature and answers what the test scripts. */
+function subscriberServer(secret: string) {
+  const received: Received[] = [];
+  let answer: (count: number) => number | "hang" = () => 200;
+  const server: Server = createServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      const header = (name: string) => (req.headers[name] as string | undefined) ?? null;
+      const verified = verifyWebhook({ secrets: [secret], headers: { id: header("webhook-id"), timestamp: header("webhook-timestamp"), signature: header("webhook-signature") }, body, toleranceSeconds: 300 }).ok;
+      received.push({ id: header("webhook-id") ?? "", correlationId: header("x-correlation-id") ?? undefined, verified, type: (JSON.parse(body) as { type: string }).type });
+      const status = answer(received.length);
+      if (status === "hang") return;
+      res.writeHead(status).end();
+    });
+  });
+  return {
+    received,
+    respond: (next: (count: number) => number | "hang") => void (answer = next),
+    start: () => new Promise<string>((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`))),
+    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+describe("the outbox dispatcher", () => {
+  let database: TestDatabase;
+  const secret = generateSecret();
+  const sink = subscriberServer(secret);
+  let url = "";
+  let wallet = "";
+  let clearing = "";
+  let customerId = "";
+
+  const projection = activityProjection(quickPolicy);
+  const subscriber = (attemptTimeoutMs = 5_000) => subscriberWebhook({ name: "crm", url }, secret, { policy: { ...quickPolicy, maxAttempts: 4, attemptTimeoutMs } });
+
+  /** Outbox rows as postTransaction writes them, made in bulk with SQL. */
+  const insertDeposits = async (count: number, correlation = "corr-bulk") => {
+    await database.owner`insert into outbox_events (id, type, aggregate_type, aggregate_id, correlation_id, payload)
+      select gen_random_uuid(), 'ledger.transaction_posted', 'ledger_transaction', t.id::text, ${correlation},
+             jsonb_build_object('transactionId', t.id, 'kind', 'deposit', 'amount', '1.00', 'currency', 'EUR', 'externalReference', null,
+               'occurredAt', '2026-11-01T12:00:00.000Z', 'bookedAt', '2026-11-01T12:00:00.000Z', 'reversesTransactionId', null,
+               'entries', jsonb_build_array(jsonb_build_object('accountId', ${clearing}::text, 'currency', 'EUR', 'amount', '1.00'),
+                                            jsonb_build_object('accountId', ${wallet}::text, 'currency', 'EUR', 'amount', '-1.00')))
+        from (select gen_random_uuid() as id from generate_series(1, ${count})) as t`;
+  };
+  const activity = async (kind = "deposit") => {
+    const [row] = await database.owner`select event_count, total::text as total from customer_activity where customer_id = ${customerId} and kind = ${kind}`;
+    return row ?? { event_count: 0, total: "0" };
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ maxConnections: 20 });
+    url = await sink.start();
+    const customer = await webhookCustomer(database.app.db, "outbox-cust-1");
+    customerId = customer.customerId;
+    wallet = customer.walletIds.EUR ?? "";
+    clearing = (await database.app.db.transaction((tx) => systemAccount(tx, "provider_clearing", "EUR"))).id;
+  });
+  afterAll(async () => {
+    await sink.stop();
+    await database.drop();
+  });
+  beforeEach(async () => {
+    sink.received.length = 0;
+    sink.respond(() => 200);
+    await database.owner`update outbox_events set status = 'delivered' where status = 'pending'`;
+  });
+
+  it("one poison message among 1,000 good ones: the 1,000 are delivered once to every handler, the poison is dead-lettered", async () => {
+    const before = await activity();
+    await insertDeposits(500);
+    await database.owner`insert into outbox_events (id, type, aggregate_type, aggregate_id, correlation_id, payload)
+      values (gen_random_uuid(), 'ledger.transaction_posted', 'ledger_transaction', 'poison', 'corr-poison', '{"kind": "deposit", "amount": 1.5}'::jsonb)`;
+    await insertDeposits(500);
+    await drainOutbox(database.app.db, [projection, subscriber()], workerOptions({ concurrency: 8 }));
+
+    const after = await activity();
+    expect(after.event_count - before.event_count).toBe(1_000);
+    expect(new MoneyDecimal(after.total).minus(before.total).toFixed(2)).toBe("1000.00");
+    const ids = new Set(sink.received.map((entry) => entry.id));
+    expect(sink.received).toHaveLength(1_000);
+    expect(ids.size).toBe(1_000);
+    expect(sink.received.every((entry) => entry.verified && entry.type === "ledger.transaction_posted")).toBe(true);
+
+    const dead = await database.owner`select d.handler, d.error_class, d.attempts, e.status::text as event_status from dead_letters d join outbox_events e on e.id = d.outbox_event_id
+      where e.aggregate_id = 'poison' order by d.handler`;
+    expect(dead).toEqual([
+      { handler: "activity-projection", error_class: "SCHEMA_INVALID", attempts: 1, event_status: "dead" },
+      { handler: "subscriber:crm", error_class: "SCHEMA_INVALID", attempts: 1, event_status: "dead" },
+    ]);
+    const [pending] = await database.owner`select count(*)::int as n from outbox_events where status = 'pending'`;
+    expect(pending?.n).toBe(0);
+  });
+
+  it("an event of a type no handler knows is poison too", async () => {
+    await database.owner`insert into outbox_events (id, type, aggregate_type, aggregate_id, payload) values (gen_random_uuid(), 'mystery.happened', 'x', 'mystery', '{}'::jsonb)`;
+    await drainOutbox(database.app.db, [projection], workerOptions());
+    const [dead] = await database.owner`select d.error_class, d.last_error from dead_letters d join outbox_events e on e.id = d.outbox_event_id where e.aggregate_id = 'mystery'`;
+    expect(dead?.error_class).toBe("UNKNOWN_EVENT_TYPE");
+  });
+
+  it("a failing subscriber is retried with backoff and delivered once, with the correlation id and every attempt kept", async () => {
+    sink.respond((count) => (count <= 2 ? 503 : 200));
+    await insertDeposits(1, "corr-retry");
+    const before = await activity();
+    await drainOutbox(database.app.db, [projection, subscriber()], workerOptions());
+    expect(sink.received.map((entry) => entry.correlationId)).toEqual(["corr-retry", "corr-retry", "corr-retry"]);
+    expect(new Set(sink.received.map((entry) => entry.id)).size).toBe(1);
+    // The projection applied once, although the event was claimed three times.
+    expect((await activity()).event_count - before.event_count).toBe(1);
+    const attempts = await database.owner`select attempt, outcome::text, error_class, correlation_id from job_attempts where job_key = ${`outbox:${sink.received[0]?.id}:subscriber:crm`} order by id`;
+    expect(attempts).toEqual([
+      { attempt: 1, outcome: "failed", error_class: "SUBSCRIBER_UNAVAILABLE", correlation_id: "corr-retry" },
+      { attempt: 2, outcome: "failed", error_class: "SUBSCRIBER_UNAVAILABLE", correlation_id: "corr-retry" },
+      { attempt: 3, outcome: "succeeded", error_class: null, correlation_id: "corr-retry" },
+    ]);
+  });
+
+  it("a subscriber that refuses (4xx) is dead-lettered at once; one that hangs times out and is retried until its limit", async () => {
+    sink.respond(() => 422);
+    await insertDeposits(1, "corr-refused");
+    await drainOutbox(database.app.db, [subscriber()], workerOptions());
+    expect(sink.received).toHaveLength(1);
+    const [refused] = await database.owner`select error_class, attempts, last_error from dead_letters where correlation_id = 'corr-refused'`;
+    expect(refused).toMatchObject({ error_class: "SUBSCRIBER_REJECTED", attempts: 1, last_error: "crm answered HTTP 422." });
+
+    sink.received.length = 0;
+    sink.respond(() => "hang");
+    await insertDeposits(1, "corr-hang");
+    await drainOutbox(database.app.db, [subscriber(300)], workerOptions());
+    expect(sink.received).toHaveLength(4);
+    const [hung] = await database.owner`select error_class, attempts from dead_letters where correlation_id = 'corr-hang'`;
+    expect(hung).toEqual({ error_class: "TIMEOUT", attempts: 4 });
+  });
+
+  it("a redelivered event (a lost acknowledgement) changes nothing: processed_events dedupes every handler", async () => {
+    await insertDeposits(3, "corr-redeliver");
+    await drainOutbox(database.app.db, [projection, subscriber()], workerOptions());
+    const before = await activity();
+    expect(sink.received).toHaveLength(3);
+    await database.owner`update outbox_events set status = 'pending', available_at = now() where correlation_id = 'corr-redeliver'`;
+    await drainOutbox(database.app.db, [projection, subscriber()], workerOptions());
+    expect(await activity()).toEqual(before);
+    expect(sink.received).toHaveLength(3);
+  });
+
+  it("ten concurrent replays of a dead subscriber delivery: one more POST, with the same event id", async () => {
+    const operator = (await signedInCaller(database.app.db, "operations")).caller;
+    sink.respond(() => 503);
+    await insertDeposits(1, "corr-replay");
+    await drainOutbox(database.app.db, [subscriber()], workerOptions());
+    expect(sink.received).toHaveLength(4);
+    const [dead] = await database.owner`select id from dead_letters where correlation_id = 'corr-replay' and handler = 'subscriber:crm'`;
+    const id = dead?.id as string;
+
+    sink.received.length = 0;
+    sink.respond(() => 200);
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => operator.deadLetters.replay({ id })));
+    expect(outcomes.filter((outcome) => outcome.outcome === "requeued")).toHaveLength(1);
+    await Promise.all([drainOutbox(database.app.db, [subscriber()], workerOptions()), drainOutbox(database.app.db, [subscriber()], workerOptions())]);
+    expect(sink.received).toHaveLength(1);
+    const [event] = await database.owner`select id::text, status::text from outbox_events where correlation_id = 'corr-replay'`;
+    expect(sink.received[0]?.id).toBe(event?.id);
+    expect(event?.status).toBe("delivered");
+    const [row] = await database.owner`select status::text from dead_letters where id = ${id}`;
+    expect(row?.status).toBe("replayed");
+    await operator.deadLetters.replay({ id });
+    await drainOutbox(database.app.db, [subscriber()], workerOptions());
+    expect(sink.received).toHaveLength(1);
+  });
+
+  it("an outbox payload fixed by an approved edit is delivered with the edit; the stored payload is unchanged", async () => {
+    const [editor, checker] = [(await signedInCaller(database.app.db, "operations")).caller, (await signedInCaller(database.app.db, "operations")).caller];
+    await database.owner`insert into outbox_events (id, type, aggregate_type, aggregate_id, correlation_id, payload)
+      values (gen_random_uuid(), 'payment.failed', 'provider_payment', 'edit-me', 'corr-edit',
+              ${JSON.stringify({ paymentRecordId: "01900000-0000-7000-8000-000000000009", provider: "acmepay", paymentId: "p-edit", customerId, amount: "4.00", currency: "EUR", failureCode: "declined", occurredAt: "last tuesday" })}::text::jsonb)`;
+    const before = await activity("payment_failed");
+    await drainOutbox(database.app.db, [projection], workerOptions());
+    const [dead] = await database.owner`select id, error_class from dead_letters where correlation_id = 'corr-edit'`;
+    expect(dead?.error_class).toBe("SCHEMA_INVALID");
+    await expect(editor.deadLetters.proposeEdit({ id: dead?.id, changes: [{ path: "amount", value: "400.00" }], reason: "amounts are ledger facts, not editable" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const proposal = await editor.deadLetters.proposeEdit({ id: dead?.id, changes: [{ path: "occurredAt", value: "2026-11-01T09:30:00Z" }], reason: "the provider sent a free-text date" });
+    await checker.deadLetters.decideEdit({ editId: proposal.editId, payloadHash: proposal.payloadHash, decision: "approve" });
+    await drainOutbox(database.app.db, [projection], workerOptions());
+    const after = await activity("payment_failed");
+    expect(after.event_count - before.event_count).toBe(1);
+    const [event] = await database.owner`select payload->>'occurredAt' as received, edited_payload->>'occurredAt' as edited, status::text from outbox_events where correlation_id = 'corr-edit'`;
+    expect(event).toEqual({ received: "last tuesday", edited: "2026-11-01T09:30:00Z", status: "delivered" });
+  });
+});

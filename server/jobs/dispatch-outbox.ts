@@ -1,0 +1,260 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Database, Transaction } from "@/db/client";
+import { outboxDeliveries, outboxEvents, processedEvents, webhookInbox } from "@/db/schema";
+import { logger } from "../log";
+import type { OutboxHandler } from "./handlers/handler";
+import { classifyFailure, type Failure } from "./job-error";
+import { deadLetter, outboxJobKey, recordAttempt, resolveDeadLetter, type JobRef } from "./job-records";
+import { mapLimit } from "./map-limit";
+import { parseOutboxEvent, type OutboxDelivery, type ParsedOutboxEvent } from "./outbox-events";
+import { attemptsExhausted, backoffDelayMs } from "./retry-policy";
+import type { WorkerOptions } from "./worker-options";
+
+export interface DispatchOptions extends WorkerOptions {
+  random?: () => number;
+}
+
+export interface DispatchBatchResult {
+  claimed: number;
+  delivered: number;
+  pending: number;
+  dead: number;
+}
+
+/** Claims beyond this many for one event mean its workers keep dying on it: it is dead-lettered. */
+const eventClaimsMax = 25;
+/** A handler is not started on an event whose lease ends sooner than this. */
+const leaseMarginMs = 2_000;
+
+interface ClaimedEvent extends Record<string, unknown> {
+  id: string;
+  type: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  payload: Record<string, unknown>;
+  edited_payload: Record<string, unknown> | null;
+  correlation_id: string | null;
+  created_at: string;
+  attempts: number;
+  lost: boolean;
+  claimed_until: string;
+}
+
+type DeliveryState = typeof outboxDeliveries.$inferSelect;
+type HandlerResult = { state: "delivered" } | { state: "dead" } | { state: "pending"; at: number };
+
+/** Due events, claimed with FOR UPDATE SKIP LOCKED and a lease, exactly as the inbox is. */
+async function claimOutbox(db: Database, options: DispatchOptions): Promise<ClaimedEvent[]> {
+  const rows = await db.execute<ClaimedEvent>(sql`
+    with due as (
+      select id, claimed_until is not null as lost from outbox_events
+       where status = 'pending' and available_at <= now()
+       order by available_at, id
+       limit ${options.batchSize}
+       for update skip locked
+    )
+    update outbox_events e
+       set attempts = e.attempts + 1, claimed_by = ${options.workerId},
+           claimed_until = now() + ${options.leaseMs}::int * interval '1 millisecond',
+           available_at = now() + ${options.leaseMs}::int * interval '1 millisecond'
+      from due
+     where e.id = due.id
+    returning e.id, e.type, e.aggregate_type, e.aggregate_id, e.payload, e.edited_payload, e.correlation_id,
+              to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
+              e.attempts, due.lost, to_char(e.claimed_until at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as claimed_until`);
+  return [...rows];
+}
+
+/**
+ * One dispatcher round: claim due outbox events and deliver each to every handler that takes its
+ * type and has not processed it yet. Handlers retry independently (their state lives in
+ * outbox_deliveries), so a failing subscriber never holds up the projection, and a poison event
+ * dead-letters without stopping the events around it.
+ */
+export async function dispatchOutboxBatch(db: Database, handlers: readonly OutboxHandler[], options: DispatchOptions): Promise<DispatchBatchResult> {
+  const claimed = await claimOutbox(db, options);
+  const result: DispatchBatchResult = { claimed: claimed.length, delivered: 0, pending: 0, dead: 0 };
+  if (claimed.length === 0) return result;
+  const ids = claimed.map((event) => event.id);
+  const states = await db.select().from(outboxDeliveries).where(inArray(outboxDeliveries.eventId, ids));
+  const done = await db.select({ handler: processedEvents.handler, eventId: processedEvents.eventId }).from(processedEvents).where(inArray(processedEvents.eventId, ids));
+  const stateOf = new Map(states.map((state) => [`${state.eventId}:${state.handler}`, state]));
+  const processed = new Set(done.map((row) => `${row.eventId}:${row.handler}`));
+
+  const delivered: string[] = [];
+  await mapLimit(claimed, options.concurrency, async (event) => {
+    try {
+      const results = await dispatchEvent(db, handlers, event, { stateOf, processed }, options);
+      const pendingAt = results.flatMap((entry) => (entry.state === "pending" ? [entry.at] : []));
+      if (pendingAt.length > 0) {
+        result.pending += 1;
+        await releaseEvent(db, event.id, options.workerId, { status: "pending", at: Math.min(...pendingAt) });
+      } else if (results.some((entry) => entry.state === "dead")) {
+        result.dead += 1;
+        await releaseEvent(db, event.id, options.workerId, { status: "dead" });
+      } else {
+        result.delivered += 1;
+        delivered.push(event.id);
+      }
+    } catch (error) {
+      logger.error({ err: error, outboxEventId: event.id, correlationId: event.correlation_id }, "outbox event could not be dispatched or recorded");
+    }
+  });
+  if (delivered.length > 0) {
+    await db
+      .update(outboxEvents)
+      .set({ status: "delivered", deliveredAt: sql`now()`, claimedUntil: null, claimedBy: null })
+      .where(and(inArray(outboxEvents.id, delivered), eq(outboxEvents.claimedBy, options.workerId)));
+  }
+  return result;
+}
+
+async function releaseEvent(db: Database, id: string, workerId: string, next: { status: "pending"; at: number } | { status: "dead" }): Promise<void> {
+  await db
+    .update(outboxEvents)
+    .set(next.status === "pending" ? { availableAt: new Date(next.at), claimedUntil: null, claimedBy: null } : { status: "dead", claimedUntil: null, claimedBy: null })
+    .where(and(eq(outboxEvents.id, id), eq(outboxEvents.claimedBy, workerId)));
+}
+
+interface Known {
+  stateOf: Map<string, DeliveryState>;
+  processed: Set<string>;
+}
+
+async function dispatchEvent(db: Database, handlers: readonly OutboxHandler[], event: ClaimedEvent, known: Known, options: DispatchOptions): Promise<HandlerResult[]> {
+  let parsed: ParsedOutboxEvent | Failure;
+  try {
+    parsed = parseOutboxEvent(event.type, event.edited_payload ?? event.payload);
+  } catch (error) {
+    parsed = classifyFailure(error);
+  }
+  const results: HandlerResult[] = [];
+  for (const handler of handlers.filter((candidate) => candidate.accepts(event.type))) {
+    const key = `${event.id}:${handler.name}`;
+    const state = known.stateOf.get(key);
+    if (known.processed.has(key) || state?.status === "delivered" || state?.status === "discarded") continue;
+    if (state?.status === "dead") {
+      results.push({ state: "dead" });
+      continue;
+    }
+    if (state && state.nextAttemptAt.getTime() > Date.now()) {
+      results.push({ state: "pending", at: state.nextAttemptAt.getTime() });
+      continue;
+    }
+    if (event.lost && event.attempts > eventClaimsMax) {
+      const lost: Failure = { errorClass: "LEASE_EXPIRED", message: "Workers kept stopping before finishing this event.", retryable: false };
+      results.push(await recordDeliveryFailure(db, handler, event, lost, new Date(), options));
+      continue;
+    }
+    if (new Date(event.claimed_until).getTime() - Date.now() < leaseMarginMs) {
+      results.push({ state: "pending", at: Date.now() });
+      continue;
+    }
+    results.push(await attemptDelivery(db, handler, event, parsed, state, options));
+  }
+  return results;
+}
+
+function isFailure(value: ParsedOutboxEvent | Failure): value is Failure {
+  return "errorClass" in value;
+}
+
+async function attemptDelivery(
+  db: Database,
+  handler: OutboxHandler,
+  event: ClaimedEvent,
+  parsed: ParsedOutboxEvent | Failure,
+  state: DeliveryState | undefined,
+  options: DispatchOptions,
+): Promise<HandlerResult> {
+  const startedAt = new Date();
+  if (isFailure(parsed)) return recordDeliveryFailure(db, handler, event, parsed, startedAt, options);
+  const delivery: OutboxDelivery = {
+    id: event.id,
+    aggregateType: event.aggregate_type,
+    aggregateId: event.aggregate_id,
+    correlationId: event.correlation_id,
+    createdAt: new Date(event.created_at),
+    event: parsed,
+  };
+  try {
+    await db.transaction(async (tx) => {
+      // Claims (handler, event) and sets the attempt's statement timeout for the rest of the
+      // transaction in one round trip; a twin holding the claim makes this wait, then find it.
+      const fresh = await tx.execute<{ event_id: string }>(sql`
+        insert into processed_events (handler, event_id, correlation_id)
+        select ${handler.name}, ${event.id}::uuid, ${event.correlation_id} from (select set_config('statement_timeout', ${String(handler.policy.attemptTimeoutMs)}, true)) as timeout
+        on conflict do nothing
+        returning event_id`);
+      if (fresh.length === 0) return;
+      await handler.handle(tx, delivery, AbortSignal.timeout(handler.policy.attemptTimeoutMs));
+      if (state) await markDelivered(tx, handler, event, state, startedAt, options.workerId);
+    });
+    return { state: "delivered" };
+  } catch (error) {
+    return recordDeliveryFailure(db, handler, event, classifyFailure(error), startedAt, options);
+  }
+}
+
+function jobOf(handler: OutboxHandler, event: ClaimedEvent, provider: string | null = null): JobRef {
+  return {
+    jobKey: outboxJobKey(event.id, handler.name),
+    source: "outbox",
+    outboxEventId: event.id,
+    handler: handler.name,
+    eventType: event.type,
+    provider,
+    eventId: event.id,
+    correlationId: event.correlation_id,
+  };
+}
+
+/** A delivery that had failed before now succeeded: its state, its attempt and its dead letter say so. */
+async function markDelivered(tx: Transaction, handler: OutboxHandler, event: ClaimedEvent, state: DeliveryState, startedAt: Date, workerId: string): Promise<void> {
+  await tx
+    .update(outboxDeliveries)
+    .set({ status: "delivered", deliveredAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(eq(outboxDeliveries.eventId, event.id), eq(outboxDeliveries.handler, handler.name)));
+  await recordAttempt(tx, jobOf(handler, event), { run: state.run, attempt: state.attempts + 1, outcome: "succeeded", startedAt, workerId });
+  if (state.run > 0) await resolveDeadLetter(tx, outboxJobKey(event.id, handler.name));
+}
+
+/** The attempt, and either the next one's time or the dead letter, in one transaction. */
+async function recordDeliveryFailure(db: Database, handler: OutboxHandler, event: ClaimedEvent, failure: Failure, startedAt: Date, options: DispatchOptions): Promise<HandlerResult> {
+  return db.transaction(async (tx) => {
+    const [state] = await tx
+      .insert(outboxDeliveries)
+      .values({ eventId: event.id, handler: handler.name, attempts: 1, lastErrorClass: failure.errorClass, lastError: failure.message })
+      .onConflictDoUpdate({
+        target: [outboxDeliveries.eventId, outboxDeliveries.handler],
+        set: { attempts: sql`${outboxDeliveries.attempts} + 1`, lastErrorClass: failure.errorClass, lastError: failure.message, updatedAt: sql`now()` },
+      })
+      .returning({ attempts: outboxDeliveries.attempts, run: outboxDeliveries.run });
+    if (!state) throw new Error("delivery upsert returned no row");
+    await recordAttempt(tx, jobOf(handler, event), { run: state.run, attempt: state.attempts, outcome: "failed", failure, startedAt, workerId: options.workerId });
+    const where = and(eq(outboxDeliveries.eventId, event.id), eq(outboxDeliveries.handler, handler.name));
+    if (!failure.retryable || attemptsExhausted(handler.policy, state.attempts)) {
+      await tx.update(outboxDeliveries).set({ status: "dead" }).where(where);
+      const [origin] = event.correlation_id
+        ? await tx.select({ provider: webhookInbox.provider }).from(webhookInbox).where(eq(webhookInbox.correlationId, event.correlation_id)).limit(1)
+        : [];
+      await deadLetter(tx, jobOf(handler, event, origin?.provider ?? null), failure, state.attempts);
+      logger.warn({ outboxEventId: event.id, handler: handler.name, errorClass: failure.errorClass, attempt: state.attempts, correlationId: event.correlation_id }, "outbox delivery dead-lettered");
+      return { state: "dead" };
+    }
+    const at = Date.now() + backoffDelayMs(handler.policy, state.attempts, options.random);
+    await tx.update(outboxDeliveries).set({ nextAttemptAt: new Date(at) }).where(where);
+    logger.warn({ outboxEventId: event.id, handler: handler.name, errorClass: failure.errorClass, attempt: state.attempts, correlationId: event.correlation_id }, "outbox delivery failed; will retry");
+    return { state: "pending", at };
+  });
+}
+
+/** On shutdown: events this worker claimed but did not finish become due at once. */
+export async function releaseOutboxClaims(db: Database, workerId: string): Promise<number> {
+  const released = await db
+    .update(outboxEvents)
+    .set({ availableAt: sql`now()`, claimedUntil: null, claimedBy: null })
+    .where(and(eq(outboxEvents.claimedBy, workerId), eq(outboxEvents.status, "pending")))
+    .returning({ id: outboxEvents.id });
+  return released.length;
+}

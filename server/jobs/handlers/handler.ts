@@ -1,0 +1,16 @@
+import type { Transaction } from "@/db/client";
+import type { OutboxDelivery } from "../outbox-events";
+import type { RetryPolicy } from "../retry-policy";
+
+/**
+ * A consumer of outbox events. The dispatcher calls `handle` inside a transaction that already
+ * holds this handler's processed_events record for the event: the effect and the record commit
+ * together, so a redelivered or replayed event never applies twice. An effect outside the database
+ * (an HTTP call) is at least once; its receiver dedupes on the event id it is sent.
+ */
+export interface OutboxHandler {
+  name: string;
+  policy: RetryPolicy;
+  accepts(type: string): boolean;
+  handle(tx: Transaction, delivery: OutboxDelivery, signal: AbortSignal): Promise<void>;
+}
