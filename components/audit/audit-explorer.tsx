@@ -69,7 +69,18 @@ const columns: ColumnDef<AuditEventView, unknown>[] = [
       ),
   },
   { header: "Outcome", accessorKey: "outcome", cell: ({ row }) => <OutcomeBadge outcome={row.original.outcome} /> },
+  { header: "Summary", id: "summary", cell: ({ row }) => <span className="text-xs text-slate-700">{summaryOf(row.original.details)}</span> },
 ];
+
+/** The few details that tell records of one action apart ("approve · 1 of 2"); the record page shows them all. */
+const summaryKeys = ["decision", "approvals", "direction", "amount", "currency", "reasonCode", "from", "to", "error"] as const;
+
+function summaryOf(details: Record<string, unknown>): string {
+  return summaryKeys
+    .map((key) => details[key])
+    .filter((value): value is string | number => typeof value === "string" || typeof value === "number")
+    .join(" · ");
+}
 
 export function AuditExplorer() {
   const trpc = useTRPC();

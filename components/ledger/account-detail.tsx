@@ -1,10 +1,11 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { AlertTriangle } from "lucide-react";
+import { AlertTriangle, Lock, Scale } from "lucide-react";
 import Link from "next/link";
 import type { z } from "zod";
 import type { accountView } from "@/server/ledger/schemas";
+import { PendingAdjustmentsBanner } from "../approvals/pending-adjustments-banner";
 import { usePermissions } from "../shell/use-permissions";
 import { errorMessage, useTRPC } from "../trpc";
 import { Badge } from "../ui/badge";
@@ -19,12 +20,14 @@ type Account = z.infer<typeof accountView>;
 
 export function AccountDetail({ id }: { id: string }) {
   const trpc = useTRPC();
+  const { has } = usePermissions();
   const account = useQuery(trpc.ledger.account.queryOptions({ id }));
   if (account.isPending) return <Skeleton rows={12} />;
   if (account.error) return <ErrorState message={errorMessage(account.error)} onRetry={() => void account.refetch()} />;
   return (
     <div className="flex max-w-6xl flex-col gap-5">
       <AccountHeader account={account.data} />
+      {has("adjustment.read") && account.data.customerId ? <PendingAdjustmentsBanner accountId={account.data.id} /> : null}
       <Balances account={account.data} />
       <BalanceAsOf accountId={account.data.id} currency={account.data.currency} entryCount={account.data.entryCount} />
       <AccountStatement accountId={account.data.id} currency={account.data.currency} />
@@ -45,6 +48,7 @@ function AccountHeader({ account }: { account: Account }) {
         <Badge tone="neutral">{account.type}</Badge>
         <Badge tone="info">{account.purpose}</Badge>
         <Badge tone="neutral">{account.currency}</Badge>
+        {has("adjustment.create") ? <RaiseAdjustment account={account} /> : null}
       </div>
       <div className="mt-1 flex flex-wrap items-center gap-x-5 gap-y-1 text-sm text-slate-600">
         <span>
@@ -72,6 +76,31 @@ function AccountHeader({ account }: { account: Account }) {
         </Link>
       </div>
     </div>
+  );
+}
+
+/** Makers raise an adjustment from the account it is for; system accounts take none. */
+function RaiseAdjustment({ account }: { account: Account }) {
+  const linkClass = "inline-flex h-8 items-center gap-1.5 rounded-md px-2.5 text-xs font-medium";
+  if (!account.customerId) {
+    return (
+      <span className="ml-auto flex items-center gap-2">
+        <span id="raise-needs" className="inline-flex items-center gap-1 text-xs text-slate-600">
+          <Lock className="size-3" aria-hidden /> Adjustments apply to customer accounts only
+        </span>
+        <span role="link" aria-disabled="true" aria-describedby="raise-needs" className={`${linkClass} cursor-not-allowed border border-slate-200 text-slate-500`}>
+          <Scale className="size-3.5" aria-hidden /> Raise adjustment
+        </span>
+      </span>
+    );
+  }
+  return (
+    <Link
+      href={`/approvals/new?accountId=${account.id}`}
+      className={`${linkClass} ml-auto bg-indigo-600 text-white hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600`}
+    >
+      <Scale className="size-3.5" aria-hidden /> Raise adjustment
+    </Link>
   );
 }
 

@@ -8,6 +8,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useEffect, useRef, type ReactNode } from "react";
 import { cn } from "@/lib/cn";
 import { roleLabels, type Permission, type Role } from "@/server/auth/permissions";
+import { NavApprovalCounts } from "../approvals/approval-counts";
 import { useTRPC } from "../trpc";
 import { navigation } from "./navigation";
 import { ShellPermissions } from "./use-permissions";
@@ -62,11 +63,12 @@ export function ConsoleShell({ user, children }: { user: ShellUser; children: Re
                           href={item.href}
                           aria-current={active ? "page" : undefined}
                           className={cn(
-                            "block rounded px-2 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-indigo-400",
+                            "flex items-center justify-between gap-2 rounded px-2 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-indigo-400",
                             active ? "bg-slate-700 text-white" : "text-slate-300 hover:bg-slate-800 hover:text-white",
                           )}
                         >
-                          {item.label}
+                          <span>{item.label}</span>
+                          {item.counts === "approvals" ? <NavApprovalCounts /> : null}
                         </Link>
                       </li>
                     );

@@ -1,9 +1,10 @@
 "use client";
 
 import { useEffect, useId, useRef, type ReactNode } from "react";
+import { cn } from "@/lib/cn";
 
 /** A native modal dialog: focus is trapped by the browser and Escape closes it. */
-export function Dialog({ open, onClose, title, children }: { open: boolean; onClose: () => void; title: string; children: ReactNode }) {
+export function Dialog({ open, onClose, title, wide = false, children }: { open: boolean; onClose: () => void; title: string; wide?: boolean; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
   // Unique per dialog: with a fixed id, a page with two dialogs named both after the first one.
   const titleId = useId();
@@ -14,7 +15,7 @@ export function Dialog({ open, onClose, title, children }: { open: boolean; onCl
     if (!open && dialog.open) dialog.close();
   }, [open]);
   return (
-    <dialog ref={ref} onClose={onClose} aria-labelledby={titleId} className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
+    <dialog ref={ref} onClose={onClose} aria-labelledby={titleId} className={cn("m-auto w-full rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40", wide ? "max-w-2xl" : "max-w-md")}>
       <div className="p-5">
         <h2 id={titleId} className="text-base font-semibold">
           {title}

@@ -5,11 +5,20 @@
  */
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { connectDatabase, type DatabaseHandle } from "../../db/client";
+import { connectDatabase, type DatabaseHandle, type Transaction } from "../../db/client";
 import { auditEvents, staff } from "../../db/schema";
+import { createAdjustmentRequest } from "../../server/approvals/create-adjustment-request";
+import { decideRequest } from "../../server/approvals/decide-request";
+import type { AdjustmentFields } from "../../server/approvals/schemas";
 import { appendAuditEvent } from "../../server/audit/append-audit-event";
+import { collectingAuditScope, type AuditScope } from "../../server/audit/audit-scope";
 import { hashPassword } from "../../server/auth/password";
 import type { Role } from "../../server/auth/permissions";
+import { createCustomer } from "../../server/customers/create-customer";
+import { changeStaffRole } from "../../server/staff/change-staff-role";
+import { systemAccount } from "../../server/ledger/open-account";
+import { postTransaction } from "../../server/ledger/post-transaction";
+import { MoneyDecimal } from "../../server/money";
 import { readInstance } from "./instance";
 
 export interface TestStaff {
@@ -145,4 +154,95 @@ export async function transactionIdsOfCustomer(customerId: string, limit: number
        order by t.occurred_at desc, t.id desc limit ${limit}`;
     return rows.map((row) => row.id);
   });
+}
+
+const noRequest = { correlationId: null, ip: null, userAgent: null };
+
+/**
+ * Runs a use case the way its tRPC mutation does: in one transaction, with its audit records
+ * appended before commit, acting as the given staff member.
+ */
+async function asStaff<T>(staffId: string, action: string, work: (tx: Transaction, audit: AuditScope) => Promise<T>): Promise<T> {
+  return withDatabase(({ db }) =>
+    db.transaction(async (tx) => {
+      const { audit, collected } = collectingAuditScope();
+      const result = await work(tx, audit);
+      const actor = { type: "staff" as const, id: staffId };
+      await appendAuditEvent(tx, { actor, action, outcome: "success", target: collected.target, details: { ...collected.details, e2e: true }, request: noRequest });
+      for (const extra of collected.extras) {
+        await appendAuditEvent(tx, { actor, action: extra.action, outcome: extra.outcome ?? "success", target: extra.target ?? collected.target, details: extra.details ?? {}, request: noRequest });
+      }
+      return result;
+    }),
+  );
+}
+
+export interface FundedWallet {
+  accountId: string;
+  customerId: string;
+  customerRef: string;
+  name: string;
+  currency: string;
+}
+
+/** A new verified customer with one wallet, funded by a deposit through the ledger's own posting rules. */
+export async function fundedWallet(balance = "1000.00", currency = "EUR"): Promise<FundedWallet> {
+  const customerRef = `e2e-adj-${uniqueSuffix()}`;
+  return withDatabase(({ db }) =>
+    db.transaction(async (tx) => {
+      const clearing = await systemAccount(tx, "provider_clearing", currency);
+      const customer = await createCustomer(tx, {
+        externalRef: customerRef,
+        pii: { fullName: "Edith Example", email: `${customerRef}@example.com`, dateOfBirth: "1988-04-12", country: "GB" },
+        walletCurrencies: [currency],
+      });
+      const accountId = customer.walletIds[currency];
+      if (!accountId) throw new Error("createCustomer opened no wallet");
+      const amount = new MoneyDecimal(balance);
+      await postTransaction(tx, {
+        idempotencyKey: `e2e-fund-${customerRef}`,
+        kind: "deposit",
+        initiator: { type: "service", id: "e2e" },
+        occurredAt: new Date(),
+        externalReference: `e2e-dep-${customerRef}`,
+        entries: [
+          { accountId: clearing.id, amount },
+          { accountId, amount: amount.negated() },
+        ],
+      });
+      return { accountId, customerId: customer.customerId, customerRef, name: `Wallet ${currency}`, currency };
+    }),
+  );
+}
+
+export type AdjustmentDraft = Partial<Omit<AdjustmentFields, "accountId" | "amount">>;
+
+/** An adjustment request raised by a maker, through the use case the console's form calls. */
+export async function raiseAdjustment(makerId: string, accountId: string, amount: string, draft: AdjustmentDraft = {}) {
+  return asStaff(makerId, "adjustment.requested", (tx, audit) =>
+    createAdjustmentRequest(tx, audit, { staffId: makerId }, {
+      accountId,
+      amount,
+      direction: "credit",
+      currency: "EUR",
+      reasonCode: "goodwill",
+      justification: "Raised by an end-to-end journey for its own data.",
+      ticketRef: `E2E-${uniqueSuffix()}`,
+      ...draft,
+    }),
+  );
+}
+
+/** A checker's decision, through the use case the console's buttons call. */
+export async function decideAs(checker: { id: string; role: Role }, request: { requestId: string; payloadHash: string }, decision: "approve" | "reject", comment?: string) {
+  return asStaff(checker.id, "approval.decide", (tx, audit) =>
+    decideRequest(tx, audit, { staffId: checker.id, role: checker.role }, { requestId: request.requestId, payloadHash: request.payloadHash, decision, comment }, "adjustment"),
+  );
+}
+
+/** An administrator changes a member's role, as the staff screen does. */
+export async function changeRoleOf(staffId: string, role: Role): Promise<void> {
+  const adminId = await staffIdByEmail("admin@countersign.test");
+  if (!adminId) throw new Error("the demo administrator is missing");
+  await asStaff(adminId, "staff.change_role", (tx, audit) => changeStaffRole(tx, audit, adminId, { staffId, role }));
 }

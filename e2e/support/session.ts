@@ -10,6 +10,12 @@ export function demoMember(role: Role) {
   return member;
 }
 
+export function demoMemberByEmail(email: string) {
+  const member = demoStaff.find((candidate) => candidate.email === email);
+  if (!member) throw new Error(`no demo staff member ${email}`);
+  return member;
+}
+
 /** Submits the sign-in form and waits for next-auth's answer, whatever it is. */
 export async function submitSignIn(page: Page, email: string, password: string): Promise<void> {
   if (!page.url().includes("/sign-in")) await page.goto("/sign-in");

@@ -264,6 +264,45 @@ describe("manual adjustments with maker-checker", () => {
     expect((await request(maker.caller, wallet, "150.00")).approvalsRequired).toBe(2);
   });
 
+  it("the detail view gives the checker's preview and says, per viewer, why an action is not allowed", async () => {
+    const wallet = await fundedWallet();
+    const created = await request(maker.caller, wallet, "1500.00", { reasonCode: "other", ticketRef: "TICKET-77" });
+    const asMaker = await maker.caller.approvals.get({ id: created.requestId });
+    expect(asMaker).toMatchObject({ justification: "Customer was charged twice for the same round.", ticketRef: "TICKET-77", accountName: "Wallet EUR", policyChange: null });
+    expect(asMaker.actions).toEqual({ decide: { allowed: false, reason: "You made this request; someone else must decide it." }, cancel: { allowed: true, reason: null } });
+    expect(asMaker.balances?.after.toString()).toBe("2500");
+    await checkerA.caller.approvals.decide({ requestId: created.requestId, payloadHash: created.payloadHash, decision: "approve" });
+    const again = await checkerA.caller.approvals.get({ id: created.requestId });
+    expect(again.actions.decide).toEqual({ allowed: false, reason: expect.stringMatching(/^You have already approved this request/) });
+    expect(again.actions.cancel).toEqual({ allowed: false, reason: "Only the maker can cancel." });
+    expect((await checkerB.caller.approvals.get({ id: created.requestId })).actions.decide).toEqual({ allowed: true, reason: null });
+    // A deposit after the request shows as drift in the checker's preview.
+    await database.app.db.transaction(async (tx) => {
+      const clearing = await systemAccount(tx, "provider_clearing", "EUR");
+      await postTransaction(tx, { idempotencyKey: key(), kind: "deposit", initiator: { type: "service", id: "test" }, occurredAt: new Date(), entries: [{ accountId: clearing.id, amount: new MoneyDecimal("7.50") }, { accountId: wallet, amount: new MoneyDecimal("-7.50") }] });
+    });
+    const drifted = await checkerB.caller.approvals.get({ id: created.requestId });
+    expect(drifted.balances?.drift.toString()).toBe("7.5");
+    expect(drifted.timeline.map((entry) => entry.action)).toEqual(["adjustment.requested", "approval.decide"]);
+  });
+
+  it("administrators, who manage policy but do not read adjustments, list and open policy changes only", async () => {
+    const admin = await signedInCaller(database.app.db, "admin");
+    const current = await admin.caller.approvals.policy();
+    const proposed = await checkerA.caller.approvals.proposePolicy({ idempotencyKey: key(), justification: "Shorter expiry after the audit finding on stale requests.", policy: { rules: current.rules, dailyCaps: current.dailyCaps, expiryHours: 48 } as never });
+    const pending = await admin.caller.approvals.policyChanges({ status: "pending" });
+    expect(pending.items.map((item) => item.id)).toContain(proposed.requestId);
+    expect(pending.items.every((item) => item.kind === "policy_change")).toBe(true);
+    const detail = await admin.caller.approvals.policyChange({ id: proposed.requestId });
+    expect(detail.policyChange).toMatchObject({ basedOnVersion: current.version, activeVersion: current.version, proposed: { expiryHours: 48 }, basedOn: { expiryHours: current.expiryHours } });
+    expect(detail.actions.decide).toEqual({ allowed: true, reason: null });
+    const wallet = await fundedWallet();
+    const adjustment = await request(maker.caller, wallet, "16.00");
+    await expect(admin.caller.approvals.policyChange({ id: adjustment.requestId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(admin.caller.approvals.get({ id: adjustment.requestId })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await checkerB.caller.approvals.decidePolicy({ requestId: proposed.requestId, payloadHash: proposed.payloadHash, decision: "reject", comment: "Keep 72 hours." });
+  });
+
   it("a maker's own account id for a non-customer account is refused", async () => {
     const system = await database.app.db.transaction((tx) => systemAccount(tx, "house_cash", "EUR"));
     await expect(request(maker.caller, system.id, "10.00")).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/customer accounts only/) });

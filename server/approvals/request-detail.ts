@@ -6,6 +6,7 @@ import { DomainError } from "../errors";
 import { MoneyDecimal } from "../money";
 import { balanceChange } from "./create-adjustment-request";
 import { loadActivePolicy, policyDocumentSchema } from "./policy";
+import { policyChangeRule } from "./propose-policy-change";
 import { getRequest } from "./queries";
 
 export interface Viewer {
@@ -14,6 +15,8 @@ export interface Viewer {
 }
 
 type Request = Awaited<ReturnType<typeof getRequest>>;
+
+const policyChangeRuleDescription = `A policy change needs ${policyChangeRule.approvalsRequired} approvals from ${policyChangeRule.approverRoles.join(" or ")}, never its maker.`;
 
 /**
  * A request as a given viewer sees it: the checker's preview (balance at request time, now, and
@@ -27,6 +30,7 @@ export async function requestDetail(db: Executor, viewer: Viewer, id: string, ki
   const payload = request.payload as { justification?: unknown; ticketRef?: unknown };
   return {
     ...request,
+    policyRuleDescription: request.kind === "policy_change" ? policyChangeRuleDescription : request.policyRuleDescription,
     justification: typeof payload.justification === "string" ? payload.justification : null,
     ticketRef: typeof payload.ticketRef === "string" ? payload.ticketRef : null,
     balances: await balancesOf(db, request),
