@@ -118,8 +118,8 @@ export const deadLetters = pgTable(
   },
   (t) => [
     uniqueIndex("dead_letters_job_uq").on(t.jobKey),
-    index("dead_letters_status_time_idx").on(t.status, t.deadLetteredAt.desc(), t.id.desc()),
-    index("dead_letters_time_idx").on(t.deadLetteredAt.desc(), t.id.desc()),
+    index("dead_letters_status_time_idx").on(t.status, t.deadLetteredAt, t.id),
+    index("dead_letters_time_idx").on(t.deadLetteredAt, t.id),
     index("dead_letters_error_class_idx").on(t.errorClass, t.deadLetteredAt),
     index("dead_letters_batch_idx").on(t.replayBatchId, t.status),
     check("dead_letters_source_ref", sql`(${t.source} = 'inbox') = (${t.inboxId} is not null) and (${t.source} = 'outbox') = (${t.outboxEventId} is not null)`),

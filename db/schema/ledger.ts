@@ -143,9 +143,11 @@ export const ledgerTransactions = pgTable(
     uniqueIndex("ledger_transactions_idempotency_key_uq").on(t.idempotencyKey),
     uniqueIndex("ledger_transactions_reverses_uq").on(t.reversesTransactionId),
     foreignKey({ name: "ledger_transactions_reverses_fk", columns: [t.reversesTransactionId], foreignColumns: [t.id] }),
-    index("ledger_transactions_occurred_idx").on(t.occurredAt.desc(), t.id.desc()),
-    index("ledger_transactions_booked_idx").on(t.bookedAt.desc(), t.id.desc()),
-    index("ledger_transactions_kind_occurred_idx").on(t.kind, t.occurredAt.desc(), t.id.desc()),
+    // Ascending on purpose: Drizzle's .desc() emits DESC NULLS LAST, which ORDER BY ... DESC (NULLS
+    // FIRST) cannot use; an ascending index scanned backwards serves newest-first exactly.
+    index("ledger_transactions_occurred_idx").on(t.occurredAt, t.id),
+    index("ledger_transactions_booked_idx").on(t.bookedAt, t.id),
+    index("ledger_transactions_kind_occurred_idx").on(t.kind, t.occurredAt, t.id),
     index("ledger_transactions_external_ref_idx").on(t.externalReference),
     index("ledger_transactions_correlation_idx").on(t.correlationId),
     index("ledger_transactions_metadata_idx").using("gin", sql`${t.metadata} jsonb_path_ops`),
