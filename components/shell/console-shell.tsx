@@ -9,6 +9,7 @@ import { useEffect, useRef, type ReactNode } from "react";
 import { cn } from "@/lib/cn";
 import { roleLabels, type Permission, type Role } from "@/server/auth/permissions";
 import { NavApprovalCounts } from "../approvals/approval-counts";
+import { PipelineHealthIndicator } from "../deadletters/pipeline-health-indicator";
 import { useTRPC } from "../trpc";
 import { navigation } from "./navigation";
 import { ShellPermissions } from "./use-permissions";
@@ -98,7 +99,12 @@ export function ConsoleShell({ user, children }: { user: ShellUser; children: Re
         </div>
       </aside>
       <main ref={mainRef} className="min-w-0 flex-1 px-8 py-6">
-        <ShellPermissions value={user.permissions}>{children}</ShellPermissions>
+        <ShellPermissions value={user.permissions}>
+          <div className="mb-3 flex justify-end empty:hidden">
+            <PipelineHealthIndicator />
+          </div>
+          {children}
+        </ShellPermissions>
       </main>
     </div>
   );

@@ -1,0 +1,61 @@
+"use client";
+
+import { createParser, parseAsString, useQueryStates } from "nuqs";
+import type { z } from "zod";
+import { utcIsoFromLocalInput } from "@/lib/time";
+import type { DeadLetterFilter, listInput } from "@/server/deadletters/schemas";
+
+type ListInput = z.input<typeof listInput>;
+type Cursor = NonNullable<ListInput["cursor"]>;
+
+export const deadLetterPageSize = 50;
+
+/** The keyset cursor in the URL as "<time>_<id>", like the transaction search. */
+const parseAsCursor = createParser<Cursor>({
+  parse: (value) => {
+    const split = value.lastIndexOf("_");
+    if (split <= 0) return null;
+    return { at: value.slice(0, split), id: value.slice(split + 1) };
+  },
+  serialize: (cursor) => `${cursor.at}_${cursor.id}`,
+  eq: (a, b) => a.at === b.at && a.id === b.id,
+});
+
+/** Every filter lives in the URL, so a link reproduces the view, page included. */
+export const deadLetterParsers = {
+  handler: parseAsString,
+  eventType: parseAsString,
+  provider: parseAsString,
+  errorClass: parseAsString,
+  from: parseAsString,
+  to: parseAsString,
+  cursor: parseAsCursor,
+};
+
+export type DeadLetterState = ReturnType<typeof useDeadLetterState>[0];
+
+export function useDeadLetterState() {
+  return useQueryStates(deadLetterParsers, { history: "push" });
+}
+
+const present = (value: string | null) => (value === null || value.trim() === "" ? undefined : value.trim());
+
+/** The filter the URL describes, without paging: what "Replay all matching" replays. */
+export function filterOf(state: DeadLetterState): Omit<DeadLetterFilter, "status"> {
+  return {
+    handler: present(state.handler),
+    eventType: present(state.eventType),
+    provider: present(state.provider),
+    errorClass: present(state.errorClass),
+    from: utcIsoFromLocalInput(state.from),
+    to: utcIsoFromLocalInput(state.to),
+  };
+}
+
+export function listInputOf(state: DeadLetterState): ListInput {
+  return { ...filterOf(state), cursor: state.cursor ?? undefined, limit: deadLetterPageSize };
+}
+
+export function isFiltered(state: DeadLetterState): boolean {
+  return Object.entries(state).some(([key, value]) => key !== "cursor" && value !== null && value !== "");
+}
