@@ -6,24 +6,13 @@
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type postgres from "postgres";
+import { seededRandom } from "../../lib/seeded-random";
 import { chainHash, genesisHash, type HashedAuditRecord } from "../../server/audit/chain";
 
 export interface ChainedRecord {
   record: HashedAuditRecord;
   prevHash: string;
   hash: string;
-}
-
-/** mulberry32: a tiny seeded generator, so two runs load byte-identical chains. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const userAgents = [

@@ -1,25 +1,14 @@
 "use client";
 
-import { createParser, parseAsString, useQueryStates } from "nuqs";
+import { parseAsKeysetCursor } from "../ui/url-cursor";
+import { parseAsString, useQueryStates } from "nuqs";
 import type { z } from "zod";
 import { utcIsoFromLocalInput } from "@/lib/time";
 import type { DeadLetterFilter, listInput } from "@/server/deadletters/schemas";
 
 type ListInput = z.input<typeof listInput>;
-type Cursor = NonNullable<ListInput["cursor"]>;
 
 export const deadLetterPageSize = 50;
-
-/** The keyset cursor in the URL as "<time>_<id>", like the transaction search. */
-const parseAsCursor = createParser<Cursor>({
-  parse: (value) => {
-    const split = value.lastIndexOf("_");
-    if (split <= 0) return null;
-    return { at: value.slice(0, split), id: value.slice(split + 1) };
-  },
-  serialize: (cursor) => `${cursor.at}_${cursor.id}`,
-  eq: (a, b) => a.at === b.at && a.id === b.id,
-});
 
 /** Every filter lives in the URL, so a link reproduces the view, page included. */
 export const deadLetterParsers = {
@@ -29,7 +18,7 @@ export const deadLetterParsers = {
   errorClass: parseAsString,
   from: parseAsString,
   to: parseAsString,
-  cursor: parseAsCursor,
+  cursor: parseAsKeysetCursor,
 };
 
 export type DeadLetterState = ReturnType<typeof useDeadLetterState>[0];

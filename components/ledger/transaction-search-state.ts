@@ -1,28 +1,17 @@
 "use client";
 
-import { createParser, parseAsString, parseAsStringLiteral, useQueryStates } from "nuqs";
+import { parseAsKeysetCursor } from "../ui/url-cursor";
+import { parseAsString, parseAsStringLiteral, useQueryStates } from "nuqs";
 import type { z } from "zod";
 import { utcIsoFromLocalInput } from "@/lib/time";
 import type { searchTransactionsInput } from "@/server/ledger/schemas";
 import { transactionKinds } from "@/server/ledger/types";
 
 export type SearchInput = z.input<typeof searchTransactionsInput>;
-type Cursor = NonNullable<SearchInput["cursor"]>;
 
 export const dateFields = ["occurred", "booked"] as const;
 export const sortOrders = ["newest", "oldest"] as const;
 export const transactionPageSize = 50;
-
-/** The keyset cursor in the URL as "<time>_<id>": readable, and copied with the rest of the link. */
-const parseAsCursor = createParser<Cursor>({
-  parse: (value) => {
-    const split = value.lastIndexOf("_");
-    if (split <= 0) return null;
-    return { at: value.slice(0, split), id: value.slice(split + 1) };
-  },
-  serialize: (cursor) => `${cursor.at}_${cursor.id}`,
-  eq: (a, b) => a.at === b.at && a.id === b.id,
-});
 
 /** Every filter lives in the URL, so a link reproduces the view, page included. */
 export const searchParsers = {
@@ -38,7 +27,7 @@ export const searchParsers = {
   to: parseAsString,
   metadata: parseAsString,
   sort: parseAsStringLiteral(sortOrders),
-  cursor: parseAsCursor,
+  cursor: parseAsKeysetCursor,
 };
 
 export type SearchState = ReturnType<typeof useSearchState>[0];

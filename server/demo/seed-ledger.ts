@@ -4,6 +4,7 @@ import { finished } from "node:stream/promises";
 import type postgres from "postgres";
 import type { DatabaseHandle } from "@/db/client";
 import { systemAccount, type SystemPurpose } from "../ledger/open-account";
+import { seededRandom } from "@/lib/seeded-random";
 import { formatAmount, fromMinorUnits } from "../money";
 
 /**
@@ -29,18 +30,6 @@ export interface LedgerSeedResult {
   transactions: number;
   entries: number;
   elapsedMs: number;
-}
-
-/** mulberry32: a small, fast, deterministic PRNG; randomness here is for shapes, never for money. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A UUIDv7-shaped id from a timestamp and the PRNG, so ids sort by time and are reproducible. */
@@ -101,7 +90,7 @@ async function copyRows(connection: postgres.TransactionSql, table: string, colu
 export async function seedLedger(handle: DatabaseHandle, options: LedgerSeedOptions): Promise<LedgerSeedResult> {
   const started = performance.now();
   const log = options.log ?? (() => undefined);
-  const random = prng(options.seed);
+  const random = seededRandom(options.seed);
   const batchSize = options.batchSize ?? 10_000;
   const days = options.days ?? 90;
   const endMs = Date.now() - 60_000;
