@@ -3,7 +3,7 @@ import { char, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, u
 import { money } from "../columns";
 import { staff } from "./staff";
 
-export const approvalKind = pgEnum("approval_kind", ["adjustment", "policy_change"]);
+export const approvalKind = pgEnum("approval_kind", ["adjustment", "policy_change", "monitor_threshold"]);
 export const approvalStatus = pgEnum("approval_status", ["pending", "executed", "rejected", "cancelled", "expired", "failed"]);
 export const approvalDecision = pgEnum("approval_decision", ["approve", "reject"]);
 export const adjustmentReason = pgEnum("adjustment_reason", ["goodwill", "bonus_correction", "void_bet", "chargeback", "reconciliation_fix", "other"]);

@@ -8,3 +8,5 @@ export * from "./outbox";
 export * from "./approvals";
 export * from "./ingest";
 export * from "./jobs";
+export * from "./recon";
+export * from "./monitoring";

@@ -83,7 +83,7 @@ export const cancelInput = z.strictObject({ requestId: z.uuid(), reason: z.strin
 
 export const requestSummary = z.object({
   id: z.uuid(),
-  kind: z.enum(["adjustment", "policy_change"]),
+  kind: z.enum(["adjustment", "policy_change", "monitor_threshold"]),
   status: z.enum(approvalStatuses),
   makerId: z.uuid(),
   makerName: z.string(),
