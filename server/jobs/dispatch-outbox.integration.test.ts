@@ -9,6 +9,7 @@ import { MoneyDecimal } from "../money";
 import { generateSecret, verifyWebhook } from "../ingest/signature";
 import { activityProjection } from "./handlers/activity-projection";
 import { subscriberWebhook } from "./handlers/subscriber-webhook";
+import { returnOrphanedReplays } from "./return-orphaned-replays";
 
 interface Received {
   id: string;
@@ -188,6 +189,38 @@ describe("the outbox dispatcher", () => {
     await operator.deadLetters.replay({ id });
     await drainOutbox(database.app.db, [subscriber()], workerOptions());
     expect(sink.received).toHaveLength(1);
+  });
+
+  it("a replay for a subscriber removed from the configuration returns to dead after the grace period, audited", async () => {
+    const operator = (await signedInCaller(database.app.db, "operations")).caller;
+    sink.respond(() => 503);
+    await insertDeposits(1, "corr-orphan");
+    await drainOutbox(database.app.db, [projection, subscriber()], workerOptions());
+    const [dead] = await database.owner`select id from dead_letters where correlation_id = 'corr-orphan' and handler = 'subscriber:crm'`;
+    const id = dead?.id as string;
+    await operator.deadLetters.replay({ id });
+    // The subscriber is gone from the configuration: the worker runs the projection only.
+    await drainOutbox(database.app.db, [projection], workerOptions());
+    const stuck = await database.owner`select d.status::text as letter, o.status::text as delivery from dead_letters d join outbox_deliveries o on o.event_id = d.outbox_event_id and o.handler = d.handler where d.id = ${id}`;
+    expect(stuck).toEqual([{ letter: "replaying", delivery: "pending" }]);
+
+    // Within the grace period nothing moves (another worker may still run the handler).
+    expect(await returnOrphanedReplays(database.app.db, [projection.name])).toBe(0);
+    // A worker that runs the handler never returns it.
+    await database.owner`update dead_letters set updated_at = now() - interval '1 hour' where id = ${id}`;
+    expect(await returnOrphanedReplays(database.app.db, [projection.name, "subscriber:crm"])).toBe(0);
+    expect(await returnOrphanedReplays(database.app.db, [projection.name])).toBe(1);
+    expect(await returnOrphanedReplays(database.app.db, [projection.name])).toBe(0);
+
+    const [after] = await database.owner`select d.status::text as letter, d.error_class, o.status::text as delivery, e.status::text as event
+      from dead_letters d join outbox_deliveries o on o.event_id = d.outbox_event_id and o.handler = d.handler join outbox_events e on e.id = d.outbox_event_id where d.id = ${id}`;
+    expect(after).toEqual({ letter: "dead", error_class: "HANDLER_NOT_CONFIGURED", delivery: "dead", event: "dead" });
+    const audits = await database.owner`select actor_type::text, details->>'handler' as handler from audit_events where action = 'deadletter.replay_returned' and target_id = ${id}`;
+    expect(audits).toEqual([{ actor_type: "service", handler: "subscriber:crm" }]);
+    // Back in the workbench, an operator can discard it.
+    await operator.deadLetters.discard({ id, reason: "subscriber crm was decommissioned" });
+    const [discarded] = await database.owner`select status::text from dead_letters where id = ${id}`;
+    expect(discarded?.status).toBe("discarded");
   });
 
   it("an outbox payload fixed by an approved edit is delivered with the edit; the stored payload is unchanged", async () => {

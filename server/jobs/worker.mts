@@ -22,6 +22,7 @@ import { logger } from "../log";
 import { dispatchOutboxBatch, releaseOutboxClaims } from "./dispatch-outbox";
 import { outboxHandlers } from "./handlers/registry";
 import { releaseQueuedReplays } from "./requeue-job";
+import { returnOrphanedReplays } from "./return-orphaned-replays";
 import type { WorkerOptions } from "./worker-options";
 
 const housekeepingIntervalMs = 60_000;
@@ -72,7 +73,8 @@ async function housekeeping(): Promise<{ busy: boolean }> {
   const attempts = await pruneAttempts(db);
   const keys = await pruneIdempotencyKeys(db);
   const requests = await expireRequests(db);
-  if (expired + attempts + keys + requests > 0) logger.info({ expired, attempts, keys, requests }, "housekeeping");
+  const orphans = await returnOrphanedReplays(db, handlers.map((handler) => handler.name));
+  if (expired + attempts + keys + requests + orphans > 0) logger.info({ expired, attempts, keys, requests, orphans }, "housekeeping");
   return { busy: false };
 }
 
