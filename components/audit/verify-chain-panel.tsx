@@ -21,7 +21,7 @@ export function VerifyChainPanel() {
         {result?.ok ? (
           <span className="inline-flex items-center gap-1 text-emerald-800">
             <ShieldCheck className="size-4" aria-hidden />
-            Chain intact: {result.checked.toLocaleString("en-US")} records and {result.checkpointsChecked.toLocaleString("en-US")} signed checkpoints verified in {Math.round(result.elapsedMs).toLocaleString("en-US")} ms (head seq {result.headSeq}).
+            Chain intact: {result.checked.toLocaleString("en-US")} records verified against {result.checkpointsChecked.toLocaleString("en-US")} signed checkpoints in {Math.round(result.elapsedMs).toLocaleString("en-US")} ms (head seq {result.headSeq}).
           </span>
         ) : null}
         {result && !result.ok ? (
