@@ -106,6 +106,23 @@ async function auditVerification(): Promise<{ busy: boolean }> {
   return { busy: false };
 }
 
+/** The first checkpoint is signed before the first verification, so that verification checks it too. */
+async function auditLoops(): Promise<void> {
+  const checkpointMs = config.AUDIT_CHECKPOINT_MINUTES * 60_000;
+  try {
+    await auditCheckpoint();
+  } catch (error) {
+    logger.error({ err: error, loop: "audit-checkpoint" }, "worker loop failed; retrying after a pause");
+  }
+  await Promise.all([
+    (async () => {
+      if (!stopping) await pause("audit-checkpoint", checkpointMs);
+      await run("audit-checkpoint", auditCheckpoint, checkpointMs);
+    })(),
+    run("audit-verification", auditVerification, config.AUDIT_VERIFY_MINUTES * 60_000),
+  ]);
+}
+
 async function inbox(): Promise<{ busy: boolean }> {
   const result = await processInboxBatch(database().db, options);
   if (result.claimed > 0) logger.debug({ ...result }, "inbox batch");
@@ -154,8 +171,7 @@ const loops = Promise.all([
   run("outbox", outbox, config.WORKER_POLL_MS),
   run("replays", replays, replayIntervalMs),
   run("housekeeping", housekeeping, housekeepingIntervalMs),
-  run("audit-checkpoint", auditCheckpoint, config.AUDIT_CHECKPOINT_MINUTES * 60_000),
-  run("audit-verification", auditVerification, config.AUDIT_VERIFY_MINUTES * 60_000),
+  auditLoops(),
 ]);
 process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
