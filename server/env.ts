@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { parsePublicKey, parseSigningKey, type SigningKey, type TrustedKey } from "./audit/checkpoints/signing-key";
 
 const booleanFlag = z
   .enum(["true", "false", "1", "0"])
@@ -27,6 +28,26 @@ const subscribersSchema = z
   )
   .max(20)
   .refine((list) => new Set(list.map((entry) => entry.name)).size === list.length, "subscriber names must be unique");
+
+/** A key parsed once at start-up; the error never repeats the key material. */
+function keyText<T>(parse: (text: string) => T) {
+  return z.string().transform((text, context) => {
+    try {
+      return parse(text);
+    } catch (error) {
+      context.addIssue({ code: "custom", message: error instanceof Error ? error.message : "is not a valid key" });
+      return z.NEVER;
+    }
+  });
+}
+const publicKeyList = z.string().transform((text, context) => {
+  try {
+    return text.split(",").filter((part) => part.trim() !== "").map((part) => parsePublicKey(part));
+  } catch (error) {
+    context.addIssue({ code: "custom", message: error instanceof Error ? error.message : "is not a list of public keys" });
+    return z.NEVER;
+  }
+});
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -62,6 +83,16 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /** Ed25519 private key that signs audit checkpoints: PKCS#8 PEM, or the base64 of its DER bytes. */
+  AUDIT_SIGNING_KEY: keyText<SigningKey>(parseSigningKey).optional(),
+  /** Earlier checkpoint keys still trusted (after a rotation): SPKI PEM or base64 DER, comma separated. */
+  AUDIT_TRUSTED_PUBLIC_KEYS: publicKeyList.optional(),
+  AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
+  AUDIT_VERIFY_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  /** A file that receives every checkpoint as a JSON line. */
+  AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
+  /** A URL that receives every checkpoint as a JSON POST. */
+  AUDIT_CHECKPOINT_URL: z.url({ protocol: /^https?$/ }).optional(),
 }).refine((config) => config.OUTBOX_SUBSCRIBERS.length === 0 || config.OUTBOX_SIGNING_SECRET !== undefined, {
   path: ["OUTBOX_SIGNING_SECRET"],
   message: "is required when OUTBOX_SUBSCRIBERS names a subscriber",
@@ -81,6 +112,12 @@ export function env(): Env {
   }
   cached = parsed.data;
   return cached;
+}
+
+/** The keys checkpoints are verified with: the signing key's own public half and any earlier ones. */
+export function auditTrustedKeys(): TrustedKey[] {
+  const config = env();
+  return [...(config.AUDIT_SIGNING_KEY ? [config.AUDIT_SIGNING_KEY] : []), ...(config.AUDIT_TRUSTED_PUBLIC_KEYS ?? [])];
 }
 
 export function allowedOrigins(): Set<string> {

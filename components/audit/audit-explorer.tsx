@@ -15,6 +15,7 @@ import { DataTable } from "../ui/data-table";
 import { SelectField, TextField } from "../ui/field";
 import { EmptyState, ErrorState, Skeleton } from "../ui/states";
 import { UtcTime } from "../ui/time";
+import { CheckpointStatus } from "./checkpoint-status";
 import { OutcomeBadge } from "./outcome-badge";
 import { VerifyChainPanel } from "./verify-chain-panel";
 
@@ -130,6 +131,7 @@ export function AuditExplorer() {
         </div>
         <VerifyChainPanel />
       </header>
+      <CheckpointStatus />
 
       <form onSubmit={applyFilters} className="grid grid-cols-2 gap-3 rounded-md border border-slate-200 bg-white p-3 md:grid-cols-4 lg:grid-cols-8" aria-label="Audit filters">
         <TextField label="Actor id" name="actor" type="search" defaultValue={filters.actor ?? ""} placeholder="staff id or service" />

@@ -6,6 +6,7 @@ import { errorMessage, useTRPC } from "../trpc";
 import { CopyId } from "../ui/copy-id";
 import { ErrorState, Skeleton } from "../ui/states";
 import { UtcTime } from "../ui/time";
+import { DownloadProof } from "./download-proof";
 import { OutcomeBadge } from "./outcome-badge";
 
 export function AuditRecord({ seq }: { seq: number }) {
@@ -29,11 +30,14 @@ export function AuditRecord({ seq }: { seq: number }) {
   ];
   return (
     <div className="flex max-w-4xl flex-col gap-4">
-      <div>
-        <Link href="/audit" className="text-sm text-indigo-700 hover:underline">
-          ← Audit trail
-        </Link>
-        <h1 className="mt-1 text-xl font-semibold">Audit record {event.seq}</h1>
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <Link href="/audit" className="text-sm text-indigo-700 hover:underline">
+            ← Audit trail
+          </Link>
+          <h1 className="mt-1 text-xl font-semibold">Audit record {event.seq}</h1>
+        </div>
+        <DownloadProof seq={event.seq} />
       </div>
       <dl className="grid grid-cols-[12rem_1fr] gap-x-4 gap-y-2 rounded-md border border-slate-200 bg-white p-4 text-sm">
         {rows.map(([label, value]) => (

@@ -16,6 +16,7 @@ import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from "../../db/em
 import { enableAppRole, migrateDatabase } from "../../db/migrate";
 import { ensureProductionBuild } from "../../scripts/lib/build";
 import { terminate } from "../../scripts/lib/processes";
+import { generateSigningKeyText } from "../../server/audit/checkpoints/signing-key";
 import { loadDemoData } from "../../server/demo/load-demo";
 import { e2ePort, instanceFile, type E2eInstance } from "./instance";
 
@@ -107,6 +108,8 @@ async function main(): Promise<void> {
     // One browser signs in as many people from one address; the per-account limit stays at its
     // default so the throttling journey exercises the real rule.
     SIGN_IN_MAX_FAILURES_PER_ADDRESS: "1000",
+    // The worker signs a checkpoint of the demo chain at start; proof downloads sign one on demand.
+    AUDIT_SIGNING_KEY: generateSigningKeyText(),
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "warn",
   };
   if (!ensureProductionBuild({ env, log: say })) throw new Error("next build failed");

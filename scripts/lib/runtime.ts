@@ -8,6 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import path from "node:path";
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from "../../db/embedded";
 import { enableAppRole, migrateDatabase } from "../../db/migrate";
+import { generateSigningKeyText } from "../../server/audit/checkpoints/signing-key";
 import { generateSecret } from "../../server/ingest/signature";
 
 export const dataDir = path.resolve(process.env.COUNTERSIGN_DATA_DIR ?? ".data");
@@ -23,6 +24,8 @@ export interface Secrets {
   webhookSecrets: Record<string, string>;
   /** Signs our own outgoing subscriber webhooks. */
   outboxSigningSecret: string;
+  /** The demo Ed25519 key that signs audit checkpoints (base64 of PKCS#8 DER). */
+  auditSigningKey: string;
 }
 
 /** Fills in secrets added since the file was written, so an older .data/ keeps working. */
@@ -35,6 +38,7 @@ function completeSecrets(partial: Partial<Secrets>): { secrets: Secrets; changed
     nextAuthSecret: partial.nextAuthSecret ?? randomBytes(32).toString("base64url"),
     webhookSecrets,
     outboxSigningSecret: partial.outboxSigningSecret ?? generateSecret(),
+    auditSigningKey: partial.auditSigningKey ?? generateSigningKeyText(),
   };
   return { secrets, changed: JSON.stringify(secrets) !== JSON.stringify(partial) };
 }
@@ -91,6 +95,7 @@ export async function prepareRuntime(options: RuntimeOptions): Promise<Runtime> 
     ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS ?? `http://127.0.0.1:${options.port}`,
     WEBHOOK_SECRETS: process.env.WEBHOOK_SECRETS ?? JSON.stringify(secrets.webhookSecrets),
     OUTBOX_SIGNING_SECRET: process.env.OUTBOX_SIGNING_SECRET ?? secrets.outboxSigningSecret,
+    AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY ?? secrets.auditSigningKey,
     PORT: String(options.port),
   };
   const server = embedded;

@@ -1,7 +1,8 @@
 import { DomainError } from "../errors";
 import { mutation, query, router } from "../trpc/procedures";
+import { getCheckpointStatus } from "./checkpoint-status";
 import { getAuditEvent, listAuditEvents } from "./queries";
-import { auditEventView, auditPage, getAuditInput, listAuditInput, verifyChainOutput } from "./schemas";
+import { auditEventView, auditPage, checkpointStatus, getAuditInput, listAuditInput, verifyChainOutput } from "./schemas";
 import { verifyAuditChain } from "./verify-audit-chain";
 import { z } from "zod";
 
@@ -19,6 +20,11 @@ export const auditRouter = router({
       if (!event) throw new DomainError("NOT_FOUND", `No audit record with seq ${input.seq}.`, { field: "seq" });
       return event;
     }),
+
+  checkpointStatus: query("audit.read")
+    .input(z.strictObject({}).optional())
+    .output(checkpointStatus)
+    .query(({ ctx }) => getCheckpointStatus(ctx.db)),
 
   verifyChain: mutation("audit.read", "audit.verify")
     .input(z.strictObject({}).optional())

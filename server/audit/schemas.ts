@@ -46,5 +46,23 @@ export const verifyChainOutput = z.object({
   headSeq: z.number().int(),
   headHash: z.string(),
   firstBreak: z.object({ seq: z.number().int(), reason: z.string(), detail: z.string() }).nullable(),
+  checkpointsChecked: z.number().int(),
   elapsedMs: z.number(),
 });
+
+export const checkpointStatus = z.object({
+  checkpoint: z.object({ seq: z.number().int(), signedAt: z.date(), keyId: z.string(), exportedTo: z.string().nullable() }).nullable(),
+  verification: z
+    .object({
+      finishedAt: z.date(),
+      ok: z.boolean(),
+      records: z.number().int(),
+      headSeq: z.number().int().nullable(),
+      firstBrokenSeq: z.number().int().nullable(),
+      reason: z.string().nullable(),
+      checkpointsChecked: z.number().int(),
+      trigger: z.string(),
+    })
+    .nullable(),
+});
+export type CheckpointStatus = z.infer<typeof checkpointStatus>;

@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { appendAuditEvent } from "./append-audit-event";
 import { canonicalJson, chainHash, genesisHash, type HashedAuditRecord } from "./chain";
+import { signCheckpoint } from "./checkpoints/checkpoint-message";
+import { generateSigningKeyText, parseSigningKey, trustedKeys } from "./checkpoints/signing-key";
+import { verifyWithCheckpoints } from "./checkpoints/verify-with-checkpoints";
 import { streamAuditRows, verifyRows } from "./verify-chain";
 
 const run = promisify(execFile);
@@ -11,8 +14,11 @@ const recordCount = 20;
 
 /**
  * Each case tampers with its own copy of an honest chain (the live table refuses every change) and
- * shows what the chain alone detects. Deleting the tail and rewriting from row k are invisible to
- * the chain by itself: that is what externally kept, signed checkpoints are for.
+ * shows what the chain ALONE detects. Deleting the tail and rewriting from row k are invisible to
+ * the chain by itself; signed checkpoints catch both (checkpoints/checkpoints.integration.test.ts
+ * repeats those two tamperings and shows them caught, through the API and `audit:verify
+ * --checkpoint FILE`). A forged row appended after the head stays undetectable by either: it is a
+ * well-formed record, and the next checkpoint would sign it like any other.
  */
 describe("audit:verify against a tampered copy", () => {
   let database: TestDatabase;
@@ -43,6 +49,14 @@ describe("audit:verify against a tampered copy", () => {
   }
 
   const verify = (table: string) => verifyRows(streamAuditRows(database.owner, table));
+
+  /** The same copy checked against a signed checkpoint of the honest head, as an auditor keeps one. */
+  const checkpointKey = parseSigningKey(generateSigningKeyText());
+  async function verifyAgainstCheckpoint(table: string) {
+    const [head] = await database.owner`select hash from audit_events where seq = ${recordCount}`;
+    const checkpoint = signCheckpoint(checkpointKey, { seq: recordCount, hash: head?.hash }, new Date());
+    return verifyWithCheckpoints(database.owner, { keys: trustedKeys([checkpointKey]), entries: [{ source: "kept outside", value: checkpoint }], table });
+  }
 
   it("an untouched copy verifies", async () => {
     const result = await verify(await copy());
@@ -103,14 +117,15 @@ describe("audit:verify against a tampered copy", () => {
     expect((await verify(table)).firstBreak).toMatchObject({ seq: 9, reason: "broken_link" });
   });
 
-  it("deleting the tail is NOT detectable from the chain alone (checkpoints catch it)", async () => {
+  it("deleting the tail is NOT detectable from the chain alone; a signed checkpoint catches it", async () => {
     const table = await copy();
     await database.owner.unsafe(`delete from ${table} where seq > 15`);
     const result = await verify(table);
     expect(result).toMatchObject({ ok: true, headSeq: 15 });
+    expect((await verifyAgainstCheckpoint(table)).firstBreak).toMatchObject({ seq: 16, reason: "checkpoint_beyond_head" });
   });
 
-  it("a forged row appended with a correct hash is NOT detectable from the chain alone (checkpoints catch it)", async () => {
+  it("a forged row appended with a correct hash is NOT detectable from the chain alone, nor by checkpoints", async () => {
     const table = await copy();
     const [head] = await database.owner.unsafe(`select hash from ${table} where seq = ${recordCount}`);
     const forged: HashedAuditRecord = {
@@ -134,7 +149,7 @@ describe("audit:verify against a tampered copy", () => {
     expect(await verify(table)).toMatchObject({ ok: true, headSeq: recordCount + 1 });
   });
 
-  it("recomputing the chain from row k onwards is NOT detectable from the chain alone (checkpoints catch it)", async () => {
+  it("recomputing the chain from row k onwards is NOT detectable from the chain alone; a signed checkpoint catches it", async () => {
     const table = await copy();
     const rows = await database.owner.unsafe(`select * from ${table} where seq >= 12 order by seq`);
     const [before] = await database.owner.unsafe(`select hash from ${table} where seq = 11`);
@@ -166,6 +181,7 @@ describe("audit:verify against a tampered copy", () => {
     const result = await verify(table);
     expect(result.firstBreak).toBeNull();
     expect(result).toMatchObject({ ok: true, headSeq: recordCount });
+    expect((await verifyAgainstCheckpoint(table)).firstBreak).toMatchObject({ seq: recordCount, reason: "checkpoint_mismatch" });
   });
 
   it("the npm run audit:verify command exits 0 on an intact chain and names the first broken seq otherwise", async () => {

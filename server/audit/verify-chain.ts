@@ -10,7 +10,21 @@ export interface StoredAuditRow extends HashedAuditRecord {
 export type ChainBreak =
   | { seq: number; reason: "gap"; detail: string }
   | { seq: number; reason: "broken_link"; detail: string }
-  | { seq: number; reason: "hash_mismatch"; detail: string };
+  | { seq: number; reason: "hash_mismatch"; detail: string }
+  | { seq: number; reason: "checkpoint_mismatch"; detail: string }
+  | { seq: number; reason: "checkpoint_beyond_head"; detail: string }
+  | { seq: number; reason: "checkpoint_invalid"; detail: string };
+
+/** A signed checkpoint whose signature has already been checked: the chain must hold `hash` at `seq`. */
+export interface CheckpointMark {
+  seq: number;
+  hash: string;
+  signedAt: string;
+}
+
+export interface VerifyOptions {
+  checkpoints?: readonly CheckpointMark[];
+}
 
 export interface ChainVerification {
   ok: boolean;
@@ -18,6 +32,8 @@ export interface ChainVerification {
   headSeq: number;
   headHash: string;
   firstBreak: ChainBreak | null;
+  /** Checkpoints whose seq the walk reached and found with exactly the signed hash. */
+  checkpointsChecked: number;
   elapsedMs: number;
 }
 
@@ -25,22 +41,43 @@ export interface ChainVerification {
  * Walks the chain in sequence order and stops at the first broken link. Each row is checked three
  * ways: its seq follows the previous one, its prev_hash equals the previous row's hash, and its
  * hash recomputes from its own fields. Checking only the ends would accept a forged middle.
+ *
+ * Given signed checkpoints (signatures already checked), the row at each checkpoint's seq must
+ * carry exactly the signed hash, which catches a chain recomputed from some row onwards, and the
+ * chain must reach the latest checkpoint, which catches a deleted tail. Per row that costs one
+ * integer comparison with the next checkpoint's seq.
  */
-export async function verifyRows(rows: AsyncIterable<StoredAuditRow[]>): Promise<ChainVerification> {
+export async function verifyRows(rows: AsyncIterable<StoredAuditRow[]>, options: VerifyOptions = {}): Promise<ChainVerification> {
   const started = performance.now();
+  const marks = [...(options.checkpoints ?? [])].sort((a, b) => a.seq - b.seq);
+  let markIndex = 0;
+  let nextMarkSeq = marks[0]?.seq ?? Number.POSITIVE_INFINITY;
   let expectedSeq = 1;
   let previousHash = genesisHash;
   let checked = 0;
+  const stop = (failure: ChainBreak | null) => finish(failure === null, checked, expectedSeq - 1, previousHash, failure, markIndex, started);
   for await (const batch of rows) {
     for (const row of batch) {
       const failure = checkRow(row, expectedSeq, previousHash);
-      if (failure) return finish(false, checked, expectedSeq - 1, previousHash, failure, started);
+      if (failure) return stop(failure);
       checked += 1;
       expectedSeq = row.seq + 1;
       previousHash = row.hash;
+      while (row.seq === nextMarkSeq) {
+        const mark = marks[markIndex] as CheckpointMark;
+        if (mark.hash !== row.hash) {
+          return stop({ seq: row.seq, reason: "checkpoint_mismatch", detail: `the hash at seq ${row.seq} differs from the checkpoint signed at ${mark.signedAt}: the chain was rewritten at or before it` });
+        }
+        markIndex += 1;
+        nextMarkSeq = marks[markIndex]?.seq ?? Number.POSITIVE_INFINITY;
+      }
     }
   }
-  return finish(true, checked, expectedSeq - 1, previousHash, null, started);
+  const latest = marks[marks.length - 1];
+  if (latest && markIndex < marks.length) {
+    return stop({ seq: expectedSeq, reason: "checkpoint_beyond_head", detail: `the chain ends at seq ${expectedSeq - 1}, but a checkpoint signed at ${latest.signedAt} covers seq ${latest.seq}: records were removed from the tail` });
+  }
+  return stop(null);
 }
 
 function checkRow(row: StoredAuditRow, expectedSeq: number, previousHash: string): ChainBreak | null {
@@ -64,9 +101,10 @@ function finish(
   headSeq: number,
   headHash: string,
   firstBreak: ChainBreak | null,
+  checkpointsChecked: number,
   started: number,
 ): ChainVerification {
-  return { ok, checked, headSeq, headHash, firstBreak, elapsedMs: performance.now() - started };
+  return { ok, checked, headSeq, headHash, firstBreak, checkpointsChecked, elapsedMs: performance.now() - started };
 }
 
 /**
@@ -392,7 +430,8 @@ function isoFromUnixMs(unixMs: number): string {
 }
 
 export function describeVerification(result: ChainVerification): string {
-  if (result.ok) return `audit chain intact: ${result.checked} records, head seq ${result.headSeq}`;
+  const against = result.checkpointsChecked > 0 ? `, ${result.checkpointsChecked} signed checkpoints matched` : "";
+  if (result.ok) return `audit chain intact: ${result.checked} records, head seq ${result.headSeq}${against}`;
   const failure = result.firstBreak;
   return `audit chain BROKEN at seq ${failure?.seq}: ${failure?.reason} (${failure?.detail}); ${result.checked} records verified before it`;
 }

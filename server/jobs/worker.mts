@@ -4,7 +4,11 @@
  * - outbox: claims outbox events and delivers them to the handlers (projection, subscribers);
  * - replays: releases bulk-replayed dead letters at each batch's rate, once a second;
  * - housekeeping, every minute: marks timed-out sessions revoked, expires approval requests past
- *   their deadline (audited), prunes throttle and idempotency records past retention.
+ *   their deadline (audited), prunes throttle and idempotency records past retention;
+ * - audit checkpoints, every AUDIT_CHECKPOINT_MINUTES: signs the audit chain head (needs
+ *   AUDIT_SIGNING_KEY) and writes it to AUDIT_CHECKPOINT_FILE / AUDIT_CHECKPOINT_URL;
+ * - audit verification, every AUDIT_VERIFY_MINUTES: the whole chain against the stored
+ *   checkpoints, recorded in audit_verifications for the monitors.
  * Inbox and outbox loops poll, and wake early on a NOTIFY from the insert triggers. SIGTERM or
  * SIGINT stops claiming, lets in-flight work finish (bounded), releases unfinished claims and exits.
  * SIGKILL loses nothing either: claims are leases that run out.
@@ -12,10 +16,13 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { expireRequests } from "../approvals/expire-requests";
+import { trustedKeys } from "../audit/checkpoints/signing-key";
+import { runFullVerification } from "../audit/checkpoints/verify-with-checkpoints";
+import { recordCheckpoint } from "../audit/record-checkpoint";
 import { pruneAttempts } from "../auth/throttle";
 import { expireStaleSessions } from "../auth/sessions";
 import { database } from "../db";
-import { env } from "../env";
+import { auditTrustedKeys, env } from "../env";
 import { pruneIdempotencyKeys } from "../idempotency/idempotency";
 import { processInboxBatch, releaseInboxClaims } from "../ingest/process-inbox";
 import { logger } from "../log";
@@ -78,6 +85,46 @@ async function housekeeping(): Promise<{ busy: boolean }> {
   return { busy: false };
 }
 
+async function auditCheckpoint(): Promise<{ busy: boolean }> {
+  const key = config.AUDIT_SIGNING_KEY;
+  if (!key) return { busy: false };
+  const outcome = await recordCheckpoint(database().db, {
+    key,
+    exportTo: { file: config.AUDIT_CHECKPOINT_FILE, url: config.AUDIT_CHECKPOINT_URL },
+    trigger: "schedule",
+  });
+  if (outcome.status !== "recorded") return { busy: false };
+  const { seq, keyId } = outcome.checkpoint;
+  logger.info({ seq, keyId, exportedTo: outcome.export.exportedTo }, "audit checkpoint recorded");
+  for (const failure of outcome.export.failures) logger.warn({ target: failure.target, error: failure.error, seq }, "audit checkpoint export failed");
+  return { busy: false };
+}
+
+async function auditVerification(): Promise<{ busy: boolean }> {
+  const { result } = await runFullVerification(database().db, { keys: trustedKeys(auditTrustedKeys()), trigger: "schedule" });
+  const fields = { records: result.checked, headSeq: result.headSeq, checkpoints: result.checkpointsChecked, elapsedMs: Math.round(result.elapsedMs) };
+  if (result.ok) logger.info(fields, "audit chain verified");
+  else logger.error({ ...fields, firstBreak: result.firstBreak }, "audit chain verification FAILED");
+  return { busy: false };
+}
+
+/** The first checkpoint is signed before the first verification, so that verification checks it too. */
+async function auditLoops(): Promise<void> {
+  const checkpointMs = config.AUDIT_CHECKPOINT_MINUTES * 60_000;
+  try {
+    await auditCheckpoint();
+  } catch (error) {
+    logger.error({ err: error, loop: "audit-checkpoint" }, "worker loop failed; retrying after a pause");
+  }
+  await Promise.all([
+    (async () => {
+      if (!stopping) await pause("audit-checkpoint", checkpointMs);
+      await run("audit-checkpoint", auditCheckpoint, checkpointMs);
+    })(),
+    run("audit-verification", auditVerification, config.AUDIT_VERIFY_MINUTES * 60_000),
+  ]);
+}
+
 async function inbox(): Promise<{ busy: boolean }> {
   const result = await processInboxBatch(database().db, options);
   if (result.claimed > 0) logger.debug({ ...result }, "inbox batch");
@@ -119,12 +166,14 @@ async function shutdown(signal: string): Promise<void> {
 }
 
 logger.info({ workerId: options.workerId, handlers: handlers.map((handler) => handler.name), batchSize: options.batchSize, leaseMs: options.leaseMs }, "worker started");
+if (!config.AUDIT_SIGNING_KEY) logger.warn("AUDIT_SIGNING_KEY is not set: no audit checkpoints are recorded");
 await listen().catch((error: unknown) => logger.warn({ err: error }, "LISTEN failed; polling only"));
 const loops = Promise.all([
   run("inbox", inbox, config.WORKER_POLL_MS),
   run("outbox", outbox, config.WORKER_POLL_MS),
   run("replays", replays, replayIntervalMs),
   run("housekeeping", housekeeping, housekeepingIntervalMs),
+  auditLoops(),
 ]);
 process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
