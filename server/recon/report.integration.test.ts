@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedInCaller } from "@/test/support/callers";
 import { sampleRun } from "@/test/support/recon";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
+import { exportDifferencesCsv, reconExportHeader } from "./export-report";
 import { sampleDifferences } from "./sample-run";
 
 describe("reconciliation run report", () => {
@@ -77,5 +78,16 @@ describe("reconciliation run report", () => {
     await expect(support.caller.reconReport.summary({ runId: run.runId })).rejects.toMatchObject({ code: "FORBIDDEN" });
     const [denied] = await database.owner`select action, outcome from audit_events where actor_id = ${support.member.id} order by seq desc limit 1`;
     expect(denied).toMatchObject({ action: "access.denied", outcome: "denied" });
+  });
+
+  it("exports exactly the drill-down's rows in its order, with the formula-injection reference escaped", async () => {
+    const screen = await finance.caller.reconReport.differences({ runId: run.runId, currency: "EUR", limit: 200 });
+    const text = await new Response(exportDifferencesCsv(database.app.db, { runId: run.runId, currency: "EUR" })).text();
+    const lines = text.trim().split("\r\n");
+    expect(lines[0]).toBe(reconExportHeader.join(","));
+    expect(lines.slice(1).map((line) => line.match(/[0-9a-f-]{36},[0-9a-f-]{36}$/)?.[0]?.split(",")[0])).toEqual(screen.items.map((row) => row.id));
+    const injected = lines.find((line) => line.includes("HYPERLINK")) ?? "";
+    expect(injected).toContain(`"'=HYPERLINK(""http://evil.example/x"",""click"")"`);
+    expect(lines.find((line) => line.includes("PAY-AM-1"))).toContain(",EUR,100.00,90.00,10.00,open,");
   });
 });
