@@ -52,7 +52,7 @@ export function AdjustLedgerDialog({ exception, open, onClose }: { exception: Ex
         </SelectField>
         <TextAreaField label="Justification" name="justification" required minLength={20} maxLength={2000} error={errors.justification} hint="At least 20 characters: what the statement shows and why the ledger is wrong." />
         <TextField label="Ticket reference" name="ticketRef" required minLength={2} maxLength={100} error={errors.ticketRef} defaultValue={exception.reference ? `RECON-${exception.reference.slice(0, 40)}` : ""} />
-        {raise.error && Object.keys(errors).length === 0 ? <p role="alert" className="text-rose-700">{errorMessage(raise.error)}</p> : null}
+        {raise.error && !errors.direction && !errors.justification && !errors.ticketRef ? <p role="alert" className="text-rose-700">{errorMessage(raise.error)}</p> : null}
         <div className="flex justify-end gap-2">
           <Button variant="ghost" onClick={onClose}>
             Back
