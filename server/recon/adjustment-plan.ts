@@ -20,7 +20,7 @@ export function suggestedDirection(scope: string, statementAmount: string | null
   if (statementAmount === null || (scope !== "payments" && scope !== "withdrawals")) return null;
   const gap = new MoneyDecimal(statementAmount).abs().minus(new MoneyDecimal(ledgerAmount ?? "0").abs());
   if (gap.isZero()) return null;
-  const providerSaysMore = gap.isPositive();
+  const providerSaysMore = gap.greaterThan(0);
   if (scope === "payments") return providerSaysMore ? "credit" : "debit";
   return providerSaysMore ? "debit" : "credit";
 }
@@ -32,7 +32,7 @@ export function adjustmentPossibility(exception: AdjustableException, linkedAppr
   if (linkedApprovalStatus !== null && standingApprovalStatuses.has(linkedApprovalStatus)) return refuse(`The linked adjustment is ${linkedApprovalStatus}.`);
   if (exception.accountId === null) return refuse("The difference names no customer account to adjust.");
   if (exception.currency === null || exception.amount === null) return refuse("The difference has no amount in one currency.");
-  if (!new MoneyDecimal(exception.amount).isPositive()) return refuse("The difference amount is zero.");
+  if (!new MoneyDecimal(exception.amount).greaterThan(0)) return refuse("The difference amount is zero.");
   return { possible: true, reason: null, suggestedDirection: suggestedDirection(scope, statementAmount, ledgerAmount) };
 }
 
