@@ -32,7 +32,7 @@ export function DifferencesChart({ runId }: { runId: string }) {
         <>
           <div className="mt-2 h-64 w-full" aria-hidden>
             <ResponsiveContainer width="100%" height="100%">
-              <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+              <BarChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
                 <XAxis dataKey="day" tick={{ fontSize: 11, fill: "#334155" }} />
                 <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: "#334155" }} width={36} />
