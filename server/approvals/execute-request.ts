@@ -46,6 +46,7 @@ async function executeAdjustment(tx: Transaction, request: Request, audit: Audit
       action: "recon.exception_resolved",
       outcome: resolved ? "success" : "failed",
       target: { type: "recon_exception", id: payload.reconExceptionId },
+      // Not resolved: the exception was already resolved, or this request is not the one it links.
       details: { approvalRequestId: request.id, transactionId: result.transactionId, resolution: "adjusted", resolved },
     });
   }

@@ -25,15 +25,20 @@ export function suggestedDirection(scope: string, statementAmount: string | null
   return providerSaysMore ? "debit" : "credit";
 }
 
-/** Whether "Adjust the ledger" can raise a request for this exception, and if not, why. */
+/** Why "Adjust the ledger" cannot raise a request for this exception, or null when it can. */
+export function adjustmentRefusal(exception: AdjustableException, linkedApprovalStatus: string | null): string | null {
+  if (exception.status === "resolved") return "The exception is resolved.";
+  if (linkedApprovalStatus !== null && standingApprovalStatuses.has(linkedApprovalStatus)) return `The linked adjustment is ${linkedApprovalStatus}.`;
+  if (exception.accountId === null) return "The difference names no customer account to adjust.";
+  if (exception.currency === null || exception.amount === null) return "The difference has no amount in one currency.";
+  if (!new MoneyDecimal(exception.amount).greaterThan(0)) return "The difference amount is zero.";
+  return null;
+}
+
+/** What the detail page shows about "Adjust the ledger": possible or why not, and the suggested direction. */
 export function adjustmentPossibility(exception: AdjustableException, linkedApprovalStatus: string | null, scope: string, statementAmount: string | null, ledgerAmount: string | null) {
-  const refuse = (reason: string) => ({ possible: false, reason, suggestedDirection: null });
-  if (exception.status === "resolved") return refuse("The exception is resolved.");
-  if (linkedApprovalStatus !== null && standingApprovalStatuses.has(linkedApprovalStatus)) return refuse(`The linked adjustment is ${linkedApprovalStatus}.`);
-  if (exception.accountId === null) return refuse("The difference names no customer account to adjust.");
-  if (exception.currency === null || exception.amount === null) return refuse("The difference has no amount in one currency.");
-  if (!new MoneyDecimal(exception.amount).greaterThan(0)) return refuse("The difference amount is zero.");
+  const reason = adjustmentRefusal(exception, linkedApprovalStatus);
+  if (reason !== null) return { possible: false, reason, suggestedDirection: null };
   return { possible: true, reason: null, suggestedDirection: suggestedDirection(scope, statementAmount, ledgerAmount) };
 }
 
-export { standingApprovalStatuses };

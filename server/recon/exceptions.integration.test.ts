@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedInCaller } from "@/test/support/callers";
 import { sampleRun } from "@/test/support/recon";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
+import { expireRequests } from "../approvals/expire-requests";
 
 let keys = 0;
 const key = () => `recon-adj-${process.pid}-${(keys += 1)}`;
@@ -178,5 +179,21 @@ describe("reconciliation exceptions workbench", () => {
     expect(detail.adjustment).toMatchObject({ possible: false, reason: expect.stringMatching(/no customer account/) });
     await expect(finance.caller.reconExceptions.raiseAdjustment({ id, direction: "credit", justification, ticketRef: "REC-5", idempotencyKey: key() })).rejects.toMatchObject({ code: "CONFLICT" });
     expect(await database.owner`select id from approval_requests where recon_exception_id = ${id}`).toHaveLength(0);
+  });
+
+  it("an adjustment that merely names the exception (raised elsewhere) does not resolve it; an expired linked one leaves it investigating", async () => {
+    const run = await sampleRun(database.app.db, finance.member.id);
+    const id = run.exceptionOf("amount_mismatch", "EUR");
+    const stray = await finance.caller.approvals.create({ idempotencyKey: key(), accountId: run.accountId, direction: "credit", amount: "3.00", currency: "EUR", reasonCode: "reconciliation_fix", justification, ticketRef: "REC-6", reconExceptionId: id });
+    const executed = await compliance.caller.approvals.decide({ requestId: stray.requestId, payloadHash: stray.payloadHash, decision: "approve" });
+    expect(executed.status).toBe("executed");
+    expect(await exceptionRow(id)).toMatchObject({ status: "open", resolved_at: null });
+    expect((await auditOf(id)).map((row) => `${row.action}:${row.outcome}`)).toEqual(["recon.exception_resolved:failed"]);
+
+    const raised = await finance.caller.reconExceptions.raiseAdjustment({ id, direction: "credit", justification, ticketRef: "REC-7", idempotencyKey: key() });
+    await database.owner`update approval_requests set expires_at = now() - interval '1 second' where id = ${raised.approvalRequestId}`;
+    expect(await expireRequests(database.app.db)).toBeGreaterThanOrEqual(1);
+    expect(await exceptionRow(id)).toMatchObject({ status: "investigating", resolved_at: null, approval_request_id: raised.approvalRequestId });
+    expect((await finance.caller.reconExceptions.get({ id })).adjustment.possible).toBe(true);
   });
 });

@@ -1,10 +1,10 @@
 import { and, eq, ne } from "drizzle-orm";
 import type { Transaction } from "@/db/client";
-import { approvalRequests, reconDifferences, reconExceptions, reconRuns } from "@/db/schema";
+import { approvalRequests, reconExceptions } from "@/db/schema";
 import type { AuditScope } from "../audit/audit-scope";
 import { createAdjustmentRequest } from "../approvals/create-adjustment-request";
 import { DomainError } from "../errors";
-import { adjustmentPossibility } from "./adjustment-plan";
+import { adjustmentRefusal } from "./adjustment-plan";
 import { appendNotes } from "./exception-notes";
 import { lockException } from "./exception-queries";
 import { amountText } from "./report-queries";
@@ -22,16 +22,10 @@ export async function raiseExceptionAdjustment(tx: Transaction, audit: AuditScop
   const linked = exception.approvalRequestId
     ? (await tx.select({ status: approvalRequests.status }).from(approvalRequests).where(eq(approvalRequests.id, exception.approvalRequestId)))[0]
     : undefined;
-  const [difference] = await tx
-    .select({ scope: reconRuns.scope, statementAmount: reconDifferences.statementAmount, ledgerAmount: reconDifferences.ledgerAmount })
-    .from(reconDifferences)
-    .innerJoin(reconRuns, eq(reconRuns.id, reconDifferences.runId))
-    .where(eq(reconDifferences.id, exception.differenceId));
-  if (!difference) throw new Error("an exception's difference exists");
   const amount = amountText(exception.amount, exception.currency);
-  const possibility = adjustmentPossibility({ ...exception, amount }, linked?.status ?? null, difference.scope, null, null);
-  if (!possibility.possible || !exception.accountId || !exception.currency || amount === null) {
-    throw new DomainError("CONFLICT", `No adjustment can be raised: ${possibility.reason ?? "the exception is incomplete."}`, { field: "id" });
+  const refusal = adjustmentRefusal({ ...exception, amount }, linked?.status ?? null);
+  if (refusal !== null || !exception.accountId || !exception.currency || amount === null) {
+    throw new DomainError("CONFLICT", `No adjustment can be raised: ${refusal ?? "the exception is incomplete."}`, { field: "id" });
   }
 
   const created = await createAdjustmentRequest(tx, audit, { staffId: makerId }, {

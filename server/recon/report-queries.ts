@@ -5,7 +5,7 @@ import type { Executor } from "@/db/client";
 import { reconDifferences, reconExceptions, reconRuns, statementImports } from "@/db/schema";
 import { DomainError } from "../errors";
 import { findCurrency, formatAmount, MoneyDecimal } from "../money";
-import { chartDaysMax, type ClassFigure, type DifferenceFilter, type DifferenceListInput, type DifferenceRow, type ReportSummary } from "./report-schemas";
+import { chartDaysMax, type ClassFigure, type DifferenceClass, type DifferenceFilter, type DifferenceListInput, type DifferenceRow, type ReportSummary } from "./report-schemas";
 
 /** The day a difference without a date sorts under in the keyset. */
 const noDay = "0001-01-01";
@@ -99,7 +99,6 @@ export async function differencesByDay(db: Executor, runId: string) {
   const kept = new Set(distinctDays.slice(0, chartDaysMax));
   return { days: days.filter((row) => kept.has(row.day)), truncated: distinctDays.length > chartDaysMax };
 }
-type DifferenceClass = DifferenceRow["class"];
 
 const dayKey = sql<string>`coalesce(${reconDifferences.occurredOn}, ${noDay}::date)`;
 
