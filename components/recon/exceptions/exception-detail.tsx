@@ -104,7 +104,7 @@ function AdjustmentPanel({ exception, canWork, onAdjust }: { exception: Exceptio
       {exception.approval ? (
         <p className="flex flex-wrap items-center gap-2 text-sm" data-testid="linked-adjustment">
           <span>Linked request</span>
-          <Link href={`/approvals/${exception.approval.id}`} className="font-mono text-xs text-indigo-700 hover:underline">
+          <Link href={`/approvals/${exception.approval.id}`} className="font-mono text-xs text-indigo-700 underline">
             {exception.approval.id}
           </Link>
           <RequestStatusBadge status={exception.approval.status as RequestStatus} />

@@ -60,7 +60,7 @@ export function ExceptionsWorkbench() {
           {state.runId ? (
             <>
               {" "}
-              Showing the exceptions of <Link href={runHref(state.runId)} className="text-indigo-700 hover:underline">one run</Link>.
+              Showing the exceptions of <Link href={runHref(state.runId)} className="text-indigo-700 underline">one run</Link>.
             </>
           ) : null}
         </p>
