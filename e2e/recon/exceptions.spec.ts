@@ -25,6 +25,15 @@ test("finance reads a run report, raises the ledger adjustment for an amount mis
   await expect(drillDown.getByText('=HYPERLINK("http://evil.example/x","click")')).toBeVisible();
   await expectNoSeriousA11yViolations(page);
 
+  // The print view: no navigation, filters or buttons; the report and its tables stay.
+  await page.emulateMedia({ media: "print" });
+  await expect(page.getByRole("navigation", { name: "Console" })).toBeHidden();
+  await expect(page.getByRole("form", { name: "Difference filters" })).toBeHidden();
+  await expect(page.getByRole("toolbar", { name: "Report actions" })).toBeHidden();
+  await expect(summary).toBeVisible();
+  await expect(drillDown).toBeVisible();
+  await page.emulateMedia({ media: "screen" });
+
   // Filter the drill-down to EUR; the export carries the same filter and holds the same rows.
   const filters = page.getByRole("form", { name: "Difference filters" });
   await filters.getByLabel("Currency").selectOption("EUR");
