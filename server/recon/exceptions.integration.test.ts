@@ -134,6 +134,8 @@ describe("reconciliation exceptions workbench", () => {
     const detail = await finance.caller.reconExceptions.get({ id });
     expect(detail).toMatchObject({ status: "resolved", approval: { id: raised.approvalRequestId, status: "executed", resultRef: decided.resultRef }, adjustment: { possible: false } });
     expect(detail.notes.map((note) => note.kind)).toEqual(["adjustment_raised", "resolved"]);
+    const drillDown = await finance.caller.reconReport.differences({ runId: run.runId, class: ["amount_mismatch"], currency: "EUR" });
+    expect(drillDown.items.map((row) => [row.exceptionId, row.exceptionStatus])).toEqual([[id, "resolved"]]);
     expect((await auditOf(id)).map((row) => `${row.action}:${row.outcome}`)).toEqual(["recon.exception_adjustment_raised:success", "recon.exception_status_changed:failed", "recon.exception_resolved:success"]);
     const resolvedRecord = (await auditOf(id)).at(-1);
     expect(resolvedRecord?.details).toMatchObject({ approvalRequestId: raised.approvalRequestId, transactionId: decided.resultRef, resolution: "adjusted" });

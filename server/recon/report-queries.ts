@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, lte, or, sql, type SQL } from "drizzle-orm";
 import type Decimal from "decimal.js";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
@@ -115,12 +115,29 @@ export function differenceClauses(filter: DifferenceFilter): SQL[] {
   return clauses;
 }
 
-/** The exception that works a difference: the open one with its fingerprint, else the latest one. */
-const exceptionOf = sql`lateral (
-  select e.id, e.status from ${reconExceptions} e
-   where e.fingerprint = ${reconDifferences.fingerprint}
-   order by (e.status <> 'resolved') desc, e.opened_at desc
-   limit 1) as ex`;
+/**
+ * The exception that works each difference: the open one with its fingerprint (through the partial
+ * unique index, whose predicate is written as the same literal so the planner can use it), else
+ * the latest resolved one. Looked up for one page at a time, never for the whole run.
+ */
+async function exceptionsOf(db: Executor, fingerprints: string[]): Promise<Map<string, { id: string; status: NonNullable<DifferenceRow["exceptionStatus"]> }>> {
+  const found = new Map<string, { id: string; status: NonNullable<DifferenceRow["exceptionStatus"]> }>();
+  if (fingerprints.length === 0) return found;
+  const open = await db
+    .select({ id: reconExceptions.id, fingerprint: reconExceptions.fingerprint, status: reconExceptions.status })
+    .from(reconExceptions)
+    .where(and(inArray(reconExceptions.fingerprint, fingerprints), sql`${reconExceptions.status} <> 'resolved'`));
+  for (const row of open) found.set(row.fingerprint, row);
+  const rest = fingerprints.filter((fingerprint) => !found.has(fingerprint));
+  if (rest.length === 0) return found;
+  const resolved = await db
+    .selectDistinctOn([reconExceptions.fingerprint], { id: reconExceptions.id, fingerprint: reconExceptions.fingerprint, status: reconExceptions.status })
+    .from(reconExceptions)
+    .where(and(sql`${reconExceptions.status} = 'resolved'`, inArray(reconExceptions.fingerprint, rest)))
+    .orderBy(reconExceptions.fingerprint, desc(reconExceptions.openedAt));
+  for (const row of resolved) found.set(row.fingerprint, row);
+  return found;
+}
 
 /** One page of differences, earliest day first, keyset-paginated on (day, id). */
 export async function listDifferences(db: Executor, input: DifferenceListInput): Promise<{ items: DifferenceRow[]; next: { at: string; id: string } | null }> {
@@ -143,17 +160,16 @@ export async function listDifferences(db: Executor, input: DifferenceListInput):
       transactionId: reconDifferences.transactionId,
       accountId: reconDifferences.accountId,
       lineId: reconDifferences.lineId,
-      exceptionId: sql<string | null>`ex.id`,
-      exceptionStatus: sql<DifferenceRow["exceptionStatus"]>`ex.status`,
+      fingerprint: reconDifferences.fingerprint,
       day: sql<string>`${dayKey}::text`,
     })
     .from(reconDifferences)
-    .leftJoin(exceptionOf, sql`true`)
     .where(and(...clauses))
     .orderBy(asc(dayKey), asc(reconDifferences.id))
     .limit(input.limit + 1);
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
+  const exceptions = await exceptionsOf(db, [...new Set(page.map((row) => row.fingerprint))]);
   return {
     items: page.map((row) => ({
       id: row.id,
@@ -168,8 +184,8 @@ export async function listDifferences(db: Executor, input: DifferenceListInput):
       transactionId: row.transactionId,
       accountId: row.accountId,
       lineId: row.lineId,
-      exceptionId: row.exceptionId,
-      exceptionStatus: row.exceptionStatus,
+      exceptionId: exceptions.get(row.fingerprint)?.id ?? null,
+      exceptionStatus: exceptions.get(row.fingerprint)?.status ?? null,
     })),
     next: rows.length > input.limit && last ? { at: last.day, id: last.id } : null,
   };
