@@ -6,8 +6,10 @@
  *   - run S stores its line counts in `summary`, as the matching engine writes them;
  *   - run C stores none, so the report counts its 990,000 matches itself (the fallback path).
  * Then the report's queries run as the application role: the summary (both runs), the chart, the
- * first drill-down page, a filtered page and a page deep in the keyset.
+ * first drill-down page, a filtered page and a page deep in the keyset; and the exceptions
+ * workbench's first pages over the 20,000 open exceptions.
  */
+import { listExceptions } from "../server/recon/exception-queries";
 import { findRun, differencesByDay, listDifferences, reportSummaryOf } from "../server/recon/report-queries";
 import { differenceClasses } from "../server/recon/report-schemas";
 import { openBenchDatabase, type BenchDatabase } from "./lib/database";
@@ -83,6 +85,8 @@ try {
     ["drill-down, first page of 50", () => listDifferences(db, { runId: stored, limit: 50 })],
     ["drill-down, amount_mismatch in EUR", () => listDifferences(db, { runId: stored, limit: 50, class: ["amount_mismatch"], currency: "EUR" })],
     ["drill-down, a page mid-keyset", () => listDifferences(db, { runId: stored, limit: 50, cursor: { at: "2026-02-15", id: "00000000-0000-0000-0000-000000000000" } })],
+    ["exceptions: first page of 50 unresolved", () => listExceptions(db, { limit: 50 })],
+    ["exceptions: amount_mismatch in GBP", () => listExceptions(db, { limit: 50, class: ["amount_mismatch"], currency: "GBP" })],
   ];
   const rows: string[][] = [];
   for (const [name, task] of queries) {
