@@ -125,4 +125,15 @@ test("finance bulk-assigns exceptions from the workbench; an auditor reads them 
   await auditor.getByRole("table", { name: "Reconciliation exceptions, oldest first" }).getByRole("link", { name: "Exception Amount mismatch PAY-AM-1" }).click();
   await expect(auditor.getByRole("button", { name: "Adjust the ledger" })).toBeDisabled();
   await expect(auditor.getByText("Working exceptions needs the recon.run permission (finance).").first()).toBeVisible();
+
+  // The export checks its permission and its filters on the server.
+  const support = await staffPage("support@countersign.test");
+  const refused = await support.request.get(`/api/exports/recon/${run.runId}`);
+  expect(refused.status()).toBe(403);
+  const badFilter = await auditor.request.get(`/api/exports/recon/${run.runId}?from=yesterday`);
+  expect(badFilter.status()).toBe(400);
+  expect((await badFilter.json()) as unknown).toMatchObject({ error: { fieldErrors: { from: "must be a date as YYYY-MM-DD" } } });
+  const allowed = await auditor.request.get(`/api/exports/recon/${run.runId}?class=stuck_payment,stuck_withdrawal`);
+  expect(allowed.status()).toBe(200);
+  expect((await allowed.text()).trim().split("\r\n")).toHaveLength(3);
 });
