@@ -160,7 +160,17 @@ function RequestFacts({ request }: { request: RequestDetailView }) {
       ["Reason", request.reasonCode ? reasonLabels[request.reasonCode] : null],
       ["Justification", request.justification ? <span key="justification" className="whitespace-pre-wrap">{request.justification}</span> : null],
       ["Ticket", request.ticketRef ? <CopyId key="ticket" value={request.ticketRef} /> : null],
-      ["Reconciliation exception", request.reconExceptionId ? <CopyId key="recon" value={request.reconExceptionId} /> : null],
+      [
+        "Reconciliation exception",
+        request.reconExceptionId ? (
+          <span key="recon" className="inline-flex items-center gap-1">
+            <Link href={`/reconciliation/exceptions/${request.reconExceptionId}`} className="font-mono text-xs text-indigo-700 hover:underline">
+              {request.reconExceptionId}
+            </Link>
+            <CopyId value={request.reconExceptionId} iconOnly />
+          </span>
+        ) : null,
+      ],
     );
   } else {
     items.push(["Justification", request.justification ? <span key="justification" className="whitespace-pre-wrap">{request.justification}</span> : null]);

@@ -80,7 +80,7 @@ async function approvalsOf(tx: Transaction, requestId: string): Promise<number> 
 async function execute(tx: Transaction, audit: AuditScope, request: typeof approvalRequests.$inferSelect, approvals: number) {
   const executedAction = request.kind === "adjustment" ? "adjustment.executed" : "policy.activated";
   try {
-    const resultRef = await tx.transaction((savepoint) => executeRequest(savepoint, request));
+    const resultRef = await tx.transaction((savepoint) => executeRequest(savepoint, request, audit));
     await tx.update(approvalRequests).set({ status: "executed", decidedAt: new Date(), resultRef }).where(eq(approvalRequests.id, request.id));
     audit.record({ action: executedAction, details: { requestId: request.id, resultRef, payloadHash: request.payloadHash } });
     return { requestId: request.id, status: "executed" as const, approvals, approvalsRequired: request.approvalsRequired, resultRef, failureReason: null };

@@ -4,6 +4,8 @@ import { approvalPolicies, type approvalRequests } from "@/db/schema";
 import { systemAccount } from "../ledger/open-account";
 import { postTransaction } from "../ledger/post-transaction";
 import { MoneyDecimal } from "../money";
+import { resolveExceptionByAdjustment } from "../recon/resolve-exception-by-adjustment";
+import type { AuditScope } from "../audit/audit-scope";
 import { policyDocumentSchema } from "./policy";
 
 type Request = typeof approvalRequests.$inferSelect;
@@ -13,13 +15,13 @@ type Request = typeof approvalRequests.$inferSelect;
  * posts the adjustments account against the customer account with the request id in the
  * idempotency key (a unique index), so one request can never post twice.
  */
-export async function executeRequest(tx: Transaction, request: Request): Promise<string> {
-  if (request.kind === "adjustment") return executeAdjustment(tx, request);
+export async function executeRequest(tx: Transaction, request: Request, audit?: AuditScope): Promise<string> {
+  if (request.kind === "adjustment") return executeAdjustment(tx, request, audit);
   return executePolicyChange(tx, request);
 }
 
-async function executeAdjustment(tx: Transaction, request: Request): Promise<string> {
-  const payload = request.payload as { accountId: string; direction: "credit" | "debit"; amount: string; currency: string; reasonCode: string; ticketRef: string };
+async function executeAdjustment(tx: Transaction, request: Request, audit: AuditScope | undefined): Promise<string> {
+  const payload = request.payload as { accountId: string; direction: "credit" | "debit"; amount: string; currency: string; reasonCode: string; ticketRef: string; reconExceptionId?: string | null };
   const amount = new MoneyDecimal(payload.amount);
   const adjustments = await systemAccount(tx, "adjustments", payload.currency);
   // A credit to the customer: debit the adjustments expense, credit the customer's liability account.
@@ -37,6 +39,17 @@ async function executeAdjustment(tx: Transaction, request: Request): Promise<str
       { accountId: payload.accountId, amount: customerLeg },
     ],
   });
+  // An adjustment raised from a reconciliation exception resolves it in this same transaction.
+  if (payload.reconExceptionId) {
+    const resolved = await resolveExceptionByAdjustment(tx, { exceptionId: payload.reconExceptionId, approvalRequestId: request.id, transactionId: result.transactionId });
+    audit?.record({
+      action: "recon.exception_resolved",
+      outcome: resolved ? "success" : "failed",
+      target: { type: "recon_exception", id: payload.reconExceptionId },
+      // Not resolved: the exception was already resolved, or this request is not the one it links.
+      details: { approvalRequestId: request.id, transactionId: result.transactionId, resolution: "adjusted", resolved },
+    });
+  }
   return result.transactionId;
 }
 

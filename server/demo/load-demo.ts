@@ -1,6 +1,7 @@
 import type { DatabaseHandle } from "@/db/client";
 import { systemMeta } from "@/db/schema";
 import { seedDemoStaff } from "./demo-staff";
+import { loadDemoReconReport } from "./load-demo-recon-report";
 import { loadDemoWebhooks } from "./load-demo-webhooks";
 import { seedLedger } from "./seed-ledger";
 
@@ -21,5 +22,7 @@ export async function loadDemoData(handle: DatabaseHandle, log: (line: string) =
   }
   const webhooks = await loadDemoWebhooks(handle);
   if (webhooks) loaded.push(`${webhooks.accepted} provider webhooks for the worker (${webhooks.refused} refused at the door)`);
+  const reconReport = await loadDemoReconReport(handle);
+  if (reconReport) loaded.push(`a reconciliation run with its exceptions (/reconciliation/runs/${reconReport.runId})`);
   return loaded;
 }

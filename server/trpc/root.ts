@@ -5,6 +5,8 @@ import { authRouter } from "../auth/router";
 import { customersRouter } from "../customers/router";
 import { deadLettersRouter } from "../deadletters/router";
 import { ledgerRouter } from "../ledger/router";
+import { reconExceptionsRouter } from "../recon/exceptions-router";
+import { reconReportRouter } from "../recon/report-router";
 import { staffRouter } from "../staff/router";
 import { createCallerFactory, router } from "./procedures";
 
@@ -16,6 +18,9 @@ export const appRouter = router({
   customers: customersRouter,
   approvals: approvalsRouter,
   deadLetters: deadLettersRouter,
+  // Temporary names: the lead folds these under `recon` when merging the statements and runs router.
+  reconReport: reconReportRouter,
+  reconExceptions: reconExceptionsRouter,
 });
 
 export type AppRouter = typeof appRouter;
