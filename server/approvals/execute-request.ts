@@ -4,6 +4,7 @@ import { approvalPolicies, type approvalRequests } from "@/db/schema";
 import { systemAccount } from "../ledger/open-account";
 import { postTransaction } from "../ledger/post-transaction";
 import { MoneyDecimal } from "../money";
+import { applyThresholdChange } from "../monitoring/threshold-change";
 import { policyDocumentSchema } from "./policy";
 
 type Request = typeof approvalRequests.$inferSelect;
@@ -15,6 +16,7 @@ type Request = typeof approvalRequests.$inferSelect;
  */
 export async function executeRequest(tx: Transaction, request: Request): Promise<string> {
   if (request.kind === "adjustment") return executeAdjustment(tx, request);
+  if (request.kind === "monitor_threshold") return applyThresholdChange(tx, request);
   return executePolicyChange(tx, request);
 }
 
