@@ -48,7 +48,7 @@ async function openAlert(tx: Transaction, sighting: Sighting, record: (audit: Au
   // A second checker that got past the check lock's absence (it should not) inserts nothing here.
   const inserted = await tx.execute<{ id: string }>(sql`
     insert into alerts (id, monitor, severity, status, summary, evidence_href, last_value, first_seen_at, last_seen_at)
-    values (${id}, ${sighting.monitor}, ${severity}, 'open', ${measurement.summary}, ${measurement.evidenceHref}, ${measurement.value}, ${sighting.at}, ${sighting.at})
+    values (${id}, ${sighting.monitor}, ${severity}, 'open', ${measurement.summary}, ${measurement.evidenceHref}, ${measurement.value}, ${sighting.at.toISOString()}::timestamptz, ${sighting.at.toISOString()}::timestamptz)
     on conflict (monitor) where status <> 'resolved' do nothing returning id`);
   if (inserted.length === 0) {
     const [winner] = await tx.select().from(alerts).where(and(eq(alerts.monitor, sighting.monitor), ne(alerts.status, "resolved"))).for("update");
