@@ -172,6 +172,10 @@ describe("integrity monitors", () => {
     await operator.monitoring.resolve({ alertId: escalated.id, comment: "Both caches rebuilt." });
     // A compliance officer may approve too; a rejection needs a comment.
     const again = await compliance.monitoring.proposeThreshold({ ...input, critical: "5", justification: "Quieter at night, five accounts" });
+    // The approvals pages show it too, old beside new, and tell the maker they cannot decide it.
+    const viewed = await compliance.approvals.get({ id: again.requestId });
+    expect(viewed).toMatchObject({ kind: "monitor_threshold", monitorThreshold: { monitor: "ledger.balance_mismatches", basedOnVersion: 2, current: { critical: "2" }, proposed: { critical: "5" } }, actions: { decide: { allowed: false } } });
+    expect(viewed.policyRuleDescription).toMatch(/monitor threshold change needs one approval/);
     await expect(admin.monitoring.decideThreshold({ requestId: again.requestId, payloadHash: again.payloadHash, decision: "reject" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await admin.monitoring.decideThreshold({ requestId: again.requestId, payloadHash: again.payloadHash, decision: "reject", comment: "Five is too many" });
     expect((await database.owner`select max(version)::int as v from monitor_thresholds where monitor = 'ledger.balance_mismatches'`)[0]?.v).toBe(2);
