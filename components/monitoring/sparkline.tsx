@@ -10,7 +10,7 @@ export function Sparkline({ points, state, width = 120, height = 32 }: { points:
   if (data.filter((point) => point.v !== null).length < 2) return <span className="text-xs text-slate-500">Not enough history yet</span>;
   return (
     <div aria-hidden="true">
-      <LineChart width={width} height={height} data={data} margin={{ top: 2, right: 2, bottom: 2, left: 2 }}>
+      <LineChart width={width} height={height} data={data} margin={{ top: 2, right: 2, bottom: 2, left: 2 }} accessibilityLayer={false} tabIndex={-1}>
         <YAxis hide domain={["dataMin", "dataMax"]} />
         <Line type="monotone" dataKey="v" stroke={stroke[state]} strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls={false} />
       </LineChart>

@@ -15,7 +15,7 @@ test("operations sees a critical alert for a tampered cached balance, follows it
     await page.getByRole("button", { name: "Check now" }).click();
     await expect(page.getByText(/Checked \d+ monitors\./)).toBeVisible();
 
-    const alerts = page.getByRole("table", { name: "Open alerts, newest first" });
+    const alerts = page.getByRole("table", { name: "Open alerts, critical first" });
     const row = alerts.getByRole("row").filter({ hasText: "Cached balance mismatches" });
     await expect(row).toHaveCount(1);
     await expect(row).toContainText("Critical");
