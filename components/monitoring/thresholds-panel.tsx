@@ -87,10 +87,31 @@ function PendingRequests({ canDecide, units }: { canDecide: boolean; units: Map<
       onError: (error) => toast.error(errorMessage(error)),
     }),
   );
+  const [rejecting, setRejecting] = useState<{ id: string; payloadHash: string; title: string } | null>(null);
+  const [reason, setReason] = useState("");
   if (requests.isPending) return <Skeleton rows={1} />;
   if (requests.error) return <ErrorState message={errorMessage(requests.error)} onRetry={() => void requests.refetch()} />;
   if (requests.data.length === 0) return <p className="text-sm text-slate-600">No threshold change is waiting for approval.</p>;
+  const reject = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!rejecting || reason.trim() === "") return;
+    decide.mutate({ requestId: rejecting.id, payloadHash: rejecting.payloadHash, decision: "reject", comment: reason.trim() }, { onSuccess: () => { setRejecting(null); setReason(""); } });
+  };
   return (
+    <>
+    <Dialog open={rejecting !== null} onClose={() => setRejecting(null)} title={`Reject thresholds: ${rejecting?.title ?? ""}`}>
+      <form onSubmit={reject} className="flex flex-col gap-3">
+        <TextAreaField label="Why reject it" value={reason} onChange={(event) => setReason(event.target.value)} required maxLength={500} hint="The maker reads this." />
+        <div className="flex justify-end gap-2">
+          <Button variant="ghost" onClick={() => setRejecting(null)}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="danger" disabled={reason.trim() === "" || decide.isPending}>
+            Reject change
+          </Button>
+        </div>
+      </form>
+    </Dialog>
     <ul className="flex flex-col gap-2">
       {requests.data.map((request) => {
         const monitor = units.get(request.monitor) ?? { title: request.monitor, unit: "" };
@@ -107,15 +128,7 @@ function PendingRequests({ canDecide, units }: { canDecide: boolean; units: Map<
                 <Button size="sm" onClick={() => decide.mutate({ requestId: request.id, payloadHash: request.payloadHash, decision: "approve" })} disabled={decide.isPending}>
                   Approve new thresholds
                 </Button>
-                <Button
-                  size="sm"
-                  variant="secondary"
-                  disabled={decide.isPending}
-                  onClick={() => {
-                    const comment = window.prompt("Why reject this change?");
-                    if (comment) decide.mutate({ requestId: request.id, payloadHash: request.payloadHash, decision: "reject", comment });
-                  }}
-                >
+                <Button size="sm" variant="secondary" disabled={decide.isPending} onClick={() => setRejecting({ id: request.id, payloadHash: request.payloadHash, title: monitor.title })}>
                   Reject
                 </Button>
               </div>
@@ -124,6 +137,7 @@ function PendingRequests({ canDecide, units }: { canDecide: boolean; units: Map<
         );
       })}
     </ul>
+    </>
   );
 }
 
