@@ -40,7 +40,7 @@ test("operations sees a critical alert for a tampered cached balance, follows it
     await expect(page.getByText("Alert acknowledged.")).toBeVisible();
     await expect(alerts.getByRole("row").filter({ hasText: "Cached balance mismatches" })).toContainText("Acknowledged");
 
-    await alerts.getByRole("link", { name: "Cached balance mismatches" }).click();
+    await alerts.getByRole("link", { name: "Cached balance mismatches", exact: true }).click();
     await expect(page.getByRole("heading", { level: 1, name: /Alert: Cached balance mismatches/ })).toBeVisible();
     const history = page.getByRole("region", { name: "History" });
     await expect(history).toContainText("Opened");

@@ -5,6 +5,8 @@ import { signedInCaller } from "@/test/support/callers";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { deliver, drainInbox, event, webhookCustomer } from "@/test/support/webhooks";
 import { systemAccount } from "../ledger/open-account";
+import { postTransaction } from "../ledger/post-transaction";
+import { MoneyDecimal } from "../money";
 import type { MonitorState } from "./evaluate";
 import { runChecks, type CheckRun } from "./run-checks";
 
@@ -193,6 +195,52 @@ describe("integrity monitors", () => {
     expect(card?.latest?.state).toBe("ok");
     expect(card?.history.length).toBeGreaterThan(3);
     expect(card?.threshold.version).toBe(2);
+  });
+
+  it("ledger: transactions failing the balance check and the trial balance per currency go to warning, critical, and back to ok", async () => {
+    await setThreshold("ledger.unbalanced_transactions", "1", "2");
+    await setThreshold("ledger.trial_balance", "1", "2");
+    const posted = async (currency: string) =>
+      database.app.db.transaction(async (tx) => {
+        const debit = await systemAccount(tx, "adjustments", currency);
+        const credit = await systemAccount(tx, "suspense", currency);
+        const result = await postTransaction(tx, {
+          idempotencyKey: unique("monitor-test"),
+          kind: "adjustment",
+          initiator: { type: "service", id: "test" },
+          occurredAt: new Date(),
+          entries: [
+            { accountId: debit.id, amount: new MoneyDecimal("10.00") },
+            { accountId: credit.id, amount: new MoneyDecimal("-10.00") },
+          ],
+        });
+        return { transactionId: result.transactionId, accountId: debit.id };
+      });
+    // Only the owner, with the balance trigger lifted, can write an entry that unbalances a transaction.
+    const unbalance = async (posting: { transactionId: string; accountId: string }, currency: string) =>
+      database.owner.begin(async (owner) => {
+        await owner.unsafe("alter table ledger_entries disable trigger ledger_entries_balanced");
+        await owner`insert into ledger_entries (transaction_id, account_id, currency, amount, account_seq, balance_after, booked_at)
+                    select ${posting.transactionId}, ${posting.accountId}, ${currency}, 0.01, max(account_seq) + 1, 0, now() from ledger_entries where account_id = ${posting.accountId}`;
+        await owner.unsafe("alter table ledger_entries enable always trigger ledger_entries_balanced");
+      });
+    const chf = await posted("CHF");
+    const sek = await posted("SEK");
+    let run = await check();
+    expect([stateOf(run, "ledger.unbalanced_transactions"), stateOf(run, "ledger.trial_balance")]).toEqual(["ok", "ok"]);
+    await unbalance(chf, "CHF");
+    run = await check();
+    expect([stateOf(run, "ledger.unbalanced_transactions"), stateOf(run, "ledger.trial_balance")]).toEqual(["warning", "warning"]);
+    await unbalance(sek, "SEK");
+    run = await check();
+    expect([stateOf(run, "ledger.unbalanced_transactions"), stateOf(run, "ledger.trial_balance")]).toEqual(["critical", "critical"]);
+    await database.owner.begin(async (owner) => {
+      await owner.unsafe("alter table ledger_entries disable trigger ledger_entries_refuse_update_delete");
+      await owner`delete from ledger_entries where amount = 0.01 and transaction_id in ${owner([chf.transactionId, sek.transactionId])}`;
+      await owner.unsafe("alter table ledger_entries enable always trigger ledger_entries_refuse_update_delete");
+    });
+    run = await check();
+    expect([stateOf(run, "ledger.unbalanced_transactions"), stateOf(run, "ledger.trial_balance")]).toEqual(["ok", "ok"]);
   });
 
   it("dead letters: count and growth per hour go to warning, critical, and back to ok", async () => {
