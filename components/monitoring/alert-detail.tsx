@@ -31,11 +31,11 @@ export function AlertDetail({ id }: { id: string }) {
           <p className="text-sm text-slate-700">{data.summary}</p>
           <p className="text-xs text-slate-600">
             First seen <UtcTime value={data.firstSeenAt} showAge />, last seen <UtcTime value={data.lastSeenAt} showAge />.{" "}
-            <Link href={`/integrity/monitors/${data.monitor}`} className="text-indigo-700 hover:underline">Monitor history</Link>
+            <Link href={`/integrity/monitors/${data.monitor}`} className="text-indigo-700 underline">Monitor history</Link>
             {data.evidenceHref ? (
               <>
                 {" · "}
-                <Link href={data.evidenceHref} className="text-indigo-700 hover:underline">Evidence</Link>
+                <Link href={data.evidenceHref} className="text-indigo-700 underline">Evidence</Link>
               </>
             ) : null}
           </p>

@@ -26,7 +26,7 @@ export function AlertHistory() {
       <header>
         <h1 className="text-xl font-semibold">Alert history</h1>
         <p className="text-sm text-slate-600">
-          Every integrity alert with its status. <Link href="/integrity" className="text-indigo-700 hover:underline">Back to the monitors</Link>
+          Every integrity alert with its status. <Link href="/integrity" className="text-indigo-700 underline">Back to the monitors</Link>
         </p>
       </header>
       <form aria-label="Alert filters" className="flex flex-wrap items-end gap-2" onSubmit={(event) => event.preventDefault()}>

@@ -104,7 +104,7 @@ export function MonitorDetail({ monitorKey }: { monitorKey: string }) {
           {history.data.title} <Badge tone={stateTone[state]}>{stateLabel[state]}</Badge>
         </h1>
         <p className="text-sm text-slate-600">
-          {history.data.description} <Link href="/integrity" className="text-indigo-700 hover:underline">Back to the monitors</Link>
+          {history.data.description} <Link href="/integrity" className="text-indigo-700 underline">Back to the monitors</Link>
         </p>
         <p className="text-xs text-slate-500">
           <CopyId value={history.data.key} />
