@@ -79,6 +79,10 @@ const envSchema = z.object({
   OUTBOX_SIGNING_SECRET: webhookSecret.optional(),
   /** Subscribers of outbox events as JSON: [{"name": "crm", "url": "https://...", "types": ["payment.failed"]}]. */
   OUTBOX_SUBSCRIBERS: jsonText("[]").pipe(subscribersSchema),
+  /** Where integrity alerts are sent (signed like subscriber webhooks, retried through the outbox); none when unset. */
+  ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** How often the worker checks the integrity monitors. */
+  MONITOR_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
@@ -96,6 +100,9 @@ const envSchema = z.object({
 }).refine((config) => config.OUTBOX_SUBSCRIBERS.length === 0 || config.OUTBOX_SIGNING_SECRET !== undefined, {
   path: ["OUTBOX_SIGNING_SECRET"],
   message: "is required when OUTBOX_SUBSCRIBERS names a subscriber",
+}).refine((config) => config.ALERT_WEBHOOK_URL === undefined || config.OUTBOX_SIGNING_SECRET !== undefined, {
+  path: ["OUTBOX_SIGNING_SECRET"],
+  message: "is required when ALERT_WEBHOOK_URL is set",
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -252,7 +252,7 @@ function columnsFor(options: ColumnOptions): ColumnDef<RequestSummary, unknown>[
             </Link>
             <CopyId value={row.original.id} iconOnly />
           </span>
-          <span className="text-xs text-slate-600">{row.original.kind === "adjustment" ? "Adjustment" : "Policy change"}</span>
+          <span className="text-xs text-slate-600">{row.original.kind === "adjustment" ? "Adjustment" : row.original.kind === "monitor_threshold" ? "Monitor threshold" : "Policy change"}</span>
         </span>
       ),
     },

@@ -17,6 +17,7 @@ type Decision = "approve" | "reject";
 /** "Approve 1,250.00 EUR": the button says exactly what it does. */
 export function approveLabel(request: RequestDetailView): string {
   if (request.kind === "policy_change") return "Approve policy change";
+  if (request.kind === "monitor_threshold") return "Approve new thresholds";
   return request.amount && request.currency ? `Approve ${moneyText(request.amount, request.currency)}` : "Approve";
 }
 
@@ -102,7 +103,8 @@ function DecideForm({ request, decision, onClose, onDecided }: { request: Reques
   };
   const decideAdjustment = useMutation(trpc.approvals.decide.mutationOptions(options));
   const decidePolicy = useMutation(trpc.approvals.decidePolicy.mutationOptions(options));
-  const mutation = request.kind === "policy_change" ? decidePolicy : decideAdjustment;
+  const decideThreshold = useMutation(trpc.monitoring.decideThreshold.mutationOptions(options));
+  const mutation = request.kind === "policy_change" ? decidePolicy : request.kind === "monitor_threshold" ? decideThreshold : decideAdjustment;
   const fields = fieldErrorsOf(mutation.error);
   const commentError = commentMissing ? "Say why you reject it; the maker reads this." : fields.comment;
 
@@ -148,6 +150,15 @@ function DecideForm({ request, decision, onClose, onDecided }: { request: Reques
 /** The exact amount, account and what happens next, in words. */
 function Consequence({ request, decision }: { request: RequestDetailView; decision: Decision }) {
   const step = `${request.approvals + 1} of ${request.approvalsRequired}`;
+  if (request.kind === "monitor_threshold") {
+    return (
+      <p className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-800">
+        {decision === "reject"
+          ? `Rejecting keeps the thresholds of ${request.monitorThreshold?.monitor ?? "the monitor"} as they are.`
+          : `Approving makes the proposed thresholds of ${request.monitorThreshold?.monitor ?? "the monitor"} the next version, used from the next check.`}
+      </p>
+    );
+  }
   if (request.kind === "policy_change") {
     return (
       <div className="flex flex-col gap-2 text-sm text-slate-800">

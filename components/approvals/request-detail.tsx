@@ -60,7 +60,9 @@ function RequestHeader({ request, backHref }: { request: RequestDetailView; back
   const title =
     request.kind === "policy_change"
       ? "Policy change"
-      : request.amount && request.currency && request.direction
+      : request.kind === "monitor_threshold"
+        ? `Monitor threshold change: ${request.monitorThreshold?.monitor ?? ""}`
+        : request.amount && request.currency && request.direction
         ? `${request.direction === "credit" ? "Credit" : "Debit"} ${moneyText(request.amount, request.currency)}`
         : "Adjustment";
   return (
@@ -77,7 +79,11 @@ function RequestHeader({ request, backHref }: { request: RequestDetailView; back
       </div>
       <div className="mt-1 flex flex-wrap items-center gap-x-5 gap-y-1 text-sm text-slate-600">
         <span>
-          {request.kind === "adjustment" ? `${request.reasonCode ? reasonLabels[request.reasonCode] : "Manual"} adjustment` : `Proposed policy, based on version ${request.policyChange?.basedOnVersion ?? request.policyVersion}`}
+          {request.kind === "adjustment"
+            ? `${request.reasonCode ? reasonLabels[request.reasonCode] : "Manual"} adjustment`
+            : request.kind === "monitor_threshold"
+              ? `Proposed thresholds, based on version ${request.monitorThreshold?.basedOnVersion ?? "?"}: warning ${request.monitorThreshold?.current?.warning ?? "?"} → ${request.monitorThreshold?.proposed.warning ?? "?"}, critical ${request.monitorThreshold?.current?.critical ?? "?"} → ${request.monitorThreshold?.proposed.critical ?? "?"} (${request.monitorThreshold?.proposed.direction ?? ""})`
+              : `Proposed policy, based on version ${request.policyChange?.basedOnVersion ?? request.policyVersion}`}
         </span>
         <span>
           Request <CopyId value={request.id} />
@@ -135,7 +141,7 @@ function Outcome({ request }: { request: RequestDetailView }) {
 
 function RequestFacts({ request }: { request: RequestDetailView }) {
   const expiry = expiryText(request.expiresAt);
-  const items: [string, ReactNode][] = [["Kind", request.kind === "adjustment" ? "Manual adjustment" : "Policy change"], ["Status", <RequestStatusBadge key="status" status={request.status} />]];
+  const items: [string, ReactNode][] = [["Kind", request.kind === "adjustment" ? "Manual adjustment" : request.kind === "monitor_threshold" ? "Monitor threshold change" : "Policy change"], ["Status", <RequestStatusBadge key="status" status={request.status} />]];
   if (request.kind === "adjustment") {
     items.push(
       [

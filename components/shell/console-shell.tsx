@@ -10,6 +10,7 @@ import { cn } from "@/lib/cn";
 import { roleLabels, type Permission, type Role } from "@/server/auth/permissions";
 import { NavApprovalCounts } from "../approvals/approval-counts";
 import { PipelineHealthIndicator } from "../deadletters/pipeline-health-indicator";
+import { AlertIndicator } from "../monitoring/alert-indicator";
 import { useTRPC } from "../trpc";
 import { navigation } from "./navigation";
 import { ShellPermissions } from "./use-permissions";
@@ -100,7 +101,8 @@ export function ConsoleShell({ user, children }: { user: ShellUser; children: Re
       </aside>
       <main ref={mainRef} className="min-w-0 flex-1 px-8 py-6">
         <ShellPermissions value={user.permissions}>
-          <div className="mb-3 flex justify-end empty:hidden">
+          <div className="mb-3 flex justify-end gap-3 empty:hidden">
+            <AlertIndicator />
             <PipelineHealthIndicator />
           </div>
           {children}

@@ -10,6 +10,8 @@ export interface E2eInstance {
   baseUrl: string;
   /** The least-privileged application role's URL: tests create their own data through it. */
   appUrl: string;
+  /** The database owner's URL: only for states the application role may not create (a tampered cache). */
+  ownerUrl?: string;
   pid: number;
 }
 

@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   };
   if (!ensureProductionBuild({ env, log: say })) throw new Error("next build failed");
 
-  const instance: E2eInstance = { baseUrl, appUrl, pid: process.pid };
+  const instance: E2eInstance = { baseUrl, appUrl, ownerUrl, pid: process.pid };
   writeFileSync(stateFile, JSON.stringify(instance), { mode: 0o600 });
 
   const tsx = path.join("node_modules", ".bin", "tsx");

@@ -20,7 +20,7 @@ export interface Decision {
   comment?: string | undefined;
 }
 
-type Kind = "adjustment" | "policy_change";
+type Kind = "adjustment" | "policy_change" | "monitor_threshold";
 
 /**
  * One checker's decision. The request row is locked first, so concurrent decisions on one request
@@ -78,7 +78,7 @@ async function approvalsOf(tx: Transaction, requestId: string): Promise<number> 
 }
 
 async function execute(tx: Transaction, audit: AuditScope, request: typeof approvalRequests.$inferSelect, approvals: number) {
-  const executedAction = request.kind === "adjustment" ? "adjustment.executed" : "policy.activated";
+  const executedAction = { adjustment: "adjustment.executed", policy_change: "policy.activated", monitor_threshold: "monitor.threshold_activated" }[request.kind];
   try {
     const resultRef = await tx.transaction((savepoint) => executeRequest(savepoint, request, audit));
     await tx.update(approvalRequests).set({ status: "executed", decidedAt: new Date(), resultRef }).where(eq(approvalRequests.id, request.id));
@@ -87,7 +87,7 @@ async function execute(tx: Transaction, audit: AuditScope, request: typeof appro
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     await tx.update(approvalRequests).set({ status: "failed", decidedAt: new Date(), failureReason: `${error.code}: ${error.message}` }).where(eq(approvalRequests.id, request.id));
-    audit.record({ action: request.kind === "adjustment" ? "adjustment.failed" : "policy.failed", outcome: "failed", details: { requestId: request.id, error: error.code, message: error.message } });
+    audit.record({ action: { adjustment: "adjustment.failed", policy_change: "policy.failed", monitor_threshold: "monitor.threshold_failed" }[request.kind], outcome: "failed", details: { requestId: request.id, error: error.code, message: error.message } });
     return { requestId: request.id, status: "failed" as const, approvals, approvalsRequired: request.approvalsRequired, resultRef: null, failureReason: error.message };
   }
 }

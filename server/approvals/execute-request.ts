@@ -6,6 +6,7 @@ import { postTransaction } from "../ledger/post-transaction";
 import { MoneyDecimal } from "../money";
 import { resolveExceptionByAdjustment } from "../recon/resolve-exception-by-adjustment";
 import type { AuditScope } from "../audit/audit-scope";
+import { applyThresholdChange } from "../monitoring/threshold-change";
 import { policyDocumentSchema } from "./policy";
 
 type Request = typeof approvalRequests.$inferSelect;
@@ -17,6 +18,7 @@ type Request = typeof approvalRequests.$inferSelect;
  */
 export async function executeRequest(tx: Transaction, request: Request, audit?: AuditScope): Promise<string> {
   if (request.kind === "adjustment") return executeAdjustment(tx, request, audit);
+  if (request.kind === "monitor_threshold") return applyThresholdChange(tx, request);
   return executePolicyChange(tx, request);
 }
 

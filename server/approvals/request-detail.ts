@@ -1,8 +1,9 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { accountBalances, approvalPolicies } from "@/db/schema";
+import { accountBalances, approvalPolicies, monitorThresholds } from "@/db/schema";
 import { can, type Role } from "../auth/permissions";
 import { DomainError } from "../errors";
+import { thresholdChangeRuleDescription } from "../monitoring/threshold-change";
 import { MoneyDecimal } from "../money";
 import { balanceChange } from "./create-adjustment-request";
 import { loadActivePolicy, policyDocumentSchema } from "./policy";
@@ -30,11 +31,12 @@ export async function requestDetail(db: Executor, viewer: Viewer, id: string, ki
   const payload = request.payload as { justification?: unknown; ticketRef?: unknown };
   return {
     ...request,
-    policyRuleDescription: request.kind === "policy_change" ? policyChangeRuleDescription : request.policyRuleDescription,
+    policyRuleDescription: request.kind === "policy_change" ? policyChangeRuleDescription : request.kind === "monitor_threshold" ? thresholdChangeRuleDescription : request.policyRuleDescription,
     justification: typeof payload.justification === "string" ? payload.justification : null,
     ticketRef: typeof payload.ticketRef === "string" ? payload.ticketRef : null,
     balances: await balancesOf(db, request),
     policyChange: await policyChangeOf(db, request),
+    monitorThreshold: await monitorThresholdOf(db, request),
     actions: actionsFor(request, viewer),
   };
 }
@@ -57,6 +59,18 @@ async function policyChangeOf(db: Executor, request: Request) {
     basedOn: basedOn ? policyDocumentSchema.parse({ rules: basedOn.rules, dailyCaps: basedOn.dailyCaps, expiryHours: basedOn.expiryHours }) : null,
     proposed: policyDocumentSchema.parse(payload.policy),
     activeVersion: active.version,
+  };
+}
+
+async function monitorThresholdOf(db: Executor, request: Request) {
+  if (request.kind !== "monitor_threshold") return null;
+  const payload = request.payload as { monitor: string; basedOnVersion: number; threshold: { warning: string; critical: string; direction: string; params: Record<string, unknown> } };
+  const [basedOn] = await db.select().from(monitorThresholds).where(and(eq(monitorThresholds.monitor, payload.monitor), eq(monitorThresholds.version, payload.basedOnVersion)));
+  return {
+    monitor: payload.monitor,
+    basedOnVersion: payload.basedOnVersion,
+    current: basedOn ? { warning: basedOn.warning, critical: basedOn.critical, direction: basedOn.direction, params: basedOn.params } : null,
+    proposed: payload.threshold,
   };
 }
 

@@ -202,6 +202,16 @@ export const requestDetailView = requestSummary.extend({
       activeVersion: z.number().int(),
     })
     .nullable(),
+  /** A monitor threshold change: the thresholds it was based on beside the proposal. */
+  monitorThreshold: z
+    .object({
+      monitor: z.string(),
+      basedOnVersion: z.number().int(),
+      current: z.object({ warning: z.string(), critical: z.string(), direction: z.string(), params: z.record(z.string(), z.unknown()) }).nullable(),
+      proposed: z.object({ warning: z.string(), critical: z.string(), direction: z.string(), params: z.record(z.string(), z.unknown()) }),
+    })
+    .nullable()
+    .optional(),
   actions: z.object({ decide: permittedAction, cancel: permittedAction }),
 });
 export type RequestDetailView = z.infer<typeof requestDetailView>;

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Executor } from "@/db/client";
-import { webhookInbox } from "@/db/schema";
+import { webhookInbox, webhookDuplicates } from "@/db/schema";
 import { EventSchemaError, parseWebhookEvent, type WebhookEvent } from "./events";
 import { verifyWebhook, type VerifyFailure } from "./signature";
 
@@ -68,6 +68,8 @@ export async function receiveWebhook(db: Executor, incoming: IncomingWebhook, co
     .from(webhookInbox)
     .where(and(eq(webhookInbox.provider, incoming.provider), eq(webhookInbox.eventId, verified.id)));
   if (!existing) throw new Error("inbox insert conflicted but no row was found");
+  // Every repeat delivery of a known event id is counted for the duplicate-delivery monitor.
+  await db.insert(webhookDuplicates).values({ provider: incoming.provider, eventId: verified.id });
   if (existing.payloadHash !== payloadHash) return { status: 409, eventId: verified.id, message: "This event id was already received with a different body." };
   return { status: 200, inboxId: existing.id, duplicate: true, correlationId: existing.correlationId, ...accepted };
 }

@@ -9,6 +9,19 @@ import { JobError } from "./job-error";
  * dead-letter queue, where an operator can fix the payload (with a second person's approval) or
  * discard it.
  */
+/** An integrity alert changed (server/monitoring): for the alert webhook. */
+const alertEventPayload = z.object({
+  alertId: z.uuid(),
+  monitor: z.string().min(1).max(100),
+  title: z.string().max(200),
+  severity: z.enum(["warning", "critical"]),
+  state: z.enum(["ok", "warning", "critical", "unknown"]),
+  value: z.string().max(40).nullable(),
+  summary: z.string().max(2000),
+  evidenceHref: z.string().max(500).nullable(),
+  at: z.iso.datetime({ offset: true }),
+});
+
 export const outboxEventSchemas = {
   "ledger.transaction_posted": z.object({
     transactionId: z.uuid(),
@@ -31,6 +44,10 @@ export const outboxEventSchemas = {
     failureCode: z.string().min(1).max(50),
     occurredAt: z.iso.datetime({ offset: true }),
   }),
+  "alert.opened": alertEventPayload,
+  "alert.escalated": alertEventPayload,
+  "alert.recurred": alertEventPayload,
+  "alert.cleared": alertEventPayload,
 };
 
 export type OutboxEventType = keyof typeof outboxEventSchemas;

@@ -3,6 +3,8 @@
  * - inbox: claims provider events and turns each into its ledger effect (server/ingest);
  * - outbox: claims outbox events and delivers them to the handlers (projection, subscribers);
  * - replays: releases bulk-replayed dead letters at each batch's rate, once a second;
+ * - monitors, every MONITOR_INTERVAL_SECONDS: checks the integrity monitors and opens, escalates or
+ *   clears alerts (server/monitoring; one checker at a time across workers);
  * - housekeeping, every minute: marks timed-out sessions revoked, expires approval requests past
  *   their deadline (audited), prunes throttle and idempotency records past retention;
  * - audit checkpoints, every AUDIT_CHECKPOINT_MINUTES: signs the audit chain head (needs
@@ -26,6 +28,7 @@ import { auditTrustedKeys, env } from "../env";
 import { pruneIdempotencyKeys } from "../idempotency/idempotency";
 import { processInboxBatch, releaseInboxClaims } from "../ingest/process-inbox";
 import { logger } from "../log";
+import { runChecks } from "../monitoring/run-checks";
 import { dispatchOutboxBatch, releaseOutboxClaims } from "./dispatch-outbox";
 import { outboxHandlers } from "./handlers/registry";
 import { releaseQueuedReplays } from "./requeue-job";
@@ -43,7 +46,7 @@ const options: WorkerOptions = {
   concurrency: config.WORKER_CONCURRENCY,
   leaseMs: config.WORKER_LEASE_MS,
 };
-const handlers = outboxHandlers({ subscribers: config.OUTBOX_SUBSCRIBERS, signingSecret: config.OUTBOX_SIGNING_SECRET });
+const handlers = outboxHandlers({ subscribers: config.OUTBOX_SUBSCRIBERS, signingSecret: config.OUTBOX_SIGNING_SECRET, alertWebhookUrl: config.ALERT_WEBHOOK_URL });
 
 let stopping = false;
 const wakers = new Map<string, () => void>();
@@ -143,6 +146,13 @@ async function replays(): Promise<{ busy: boolean }> {
   return { busy: false };
 }
 
+async function monitors(): Promise<{ busy: boolean }> {
+  const run = await runChecks(database().db);
+  const changes = run.results.filter((result) => result.alertChange && result.alertChange !== "seen");
+  if (changes.length > 0) logger.warn({ changes: changes.map((result) => ({ monitor: result.monitor, state: result.state, change: result.alertChange })) }, "monitor alerts changed");
+  return { busy: false };
+}
+
 async function listen(): Promise<void> {
   const { sql } = database();
   await sql.listen("countersign_inbox", () => wakers.get("inbox")?.());
@@ -174,6 +184,7 @@ const loops = Promise.all([
   run("replays", replays, replayIntervalMs),
   run("housekeeping", housekeeping, housekeepingIntervalMs),
   auditLoops(),
+  run("monitors", monitors, config.MONITOR_INTERVAL_SECONDS * 1000),
 ]);
 process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -7,6 +7,7 @@ import type { StaffSession } from "../auth/sessions";
 import { DomainError, domainErrorStatus } from "../errors";
 import { claimIdempotencyKey, completeIdempotencyKey, idempotencyKeyPattern, requestHash } from "../idempotency/idempotency";
 import { logger } from "../log";
+import { observeRequest } from "../monitoring/request-metrics";
 import type { Context } from "./context";
 import { t, TRPCError } from "./init";
 import { transformer } from "./transformer";
@@ -22,7 +23,15 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-const base = t.procedure.use(mapDomainErrors);
+/** Request rate and latency per procedure for /api/metrics; the outcome is ok or the tRPC error code. */
+const timed = t.middleware(async ({ path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  observeRequest(path, type, result.ok ? "ok" : result.error.code, (performance.now() - started) / 1000);
+  return result;
+});
+
+const base = t.procedure.use(timed).use(mapDomainErrors);
 
 const requireSession = t.middleware(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });

@@ -7,6 +7,7 @@ import { deadLettersRouter } from "../deadletters/router";
 import { ledgerRouter } from "../ledger/router";
 import { reconExceptionsRouter } from "../recon/exceptions-router";
 import { reconReportRouter } from "../recon/report-router";
+import { monitoringRouter } from "../monitoring/router";
 import { staffRouter } from "../staff/router";
 import { createCallerFactory, router } from "./procedures";
 
@@ -18,9 +19,9 @@ export const appRouter = router({
   customers: customersRouter,
   approvals: approvalsRouter,
   deadLetters: deadLettersRouter,
-  // Temporary names: the lead folds these under `recon` when merging the statements and runs router.
   reconReport: reconReportRouter,
   reconExceptions: reconExceptionsRouter,
+  monitoring: monitoringRouter,
 });
 
 export type AppRouter = typeof appRouter;

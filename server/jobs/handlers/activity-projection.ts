@@ -42,6 +42,7 @@ async function project(tx: Transaction, delivery: OutboxDelivery): Promise<void>
     await bump(tx, { customerId, currency, kind: "payment_failed", amount, eventId: delivery.id, at: occurredAt });
     return;
   }
+  if (event.type !== "ledger.transaction_posted") return;
   const payload = event.payload;
   if (!payload.amount || !payload.currency) return;
   const owners = await findAccountOwners(tx, payload.entries.map((entry) => entry.accountId));
@@ -54,5 +55,5 @@ async function project(tx: Transaction, delivery: OutboxDelivery): Promise<void>
 
 /** The internal read model: per customer, currency and kind, how many postings and how much. */
 export function activityProjection(policy: RetryPolicy = projectionPolicy): OutboxHandler {
-  return { name: activityProjectionName, policy, accepts: () => true, handle: (tx, delivery) => project(tx, delivery) };
+  return { name: activityProjectionName, policy, accepts: (type) => !type.startsWith("alert."), handle: (tx, delivery) => project(tx, delivery) };
 }
