@@ -3,6 +3,8 @@
  * - inbox: claims provider events and turns each into its ledger effect (server/ingest);
  * - outbox: claims outbox events and delivers them to the handlers (projection, subscribers);
  * - replays: releases bulk-replayed dead letters at each batch's rate, once a second;
+ * - reconciliation, every minute: records the scheduled reconciliation runs that are due
+ *   (RECON_SCHEDULE_*_MINUTES; payments every 5, withdrawals every 15, ledger daily by default);
  * - housekeeping, every minute: marks timed-out sessions revoked, expires approval requests past
  *   their deadline (audited), prunes throttle and idempotency records past retention.
  * Inbox and outbox loops poll, and wake early on a NOTIFY from the insert triggers. SIGTERM or
@@ -19,6 +21,8 @@ import { env } from "../env";
 import { pruneIdempotencyKeys } from "../idempotency/idempotency";
 import { processInboxBatch, releaseInboxClaims } from "../ingest/process-inbox";
 import { logger } from "../log";
+import { reconDefaultsFromEnv } from "../recon/env-defaults";
+import { runDueReconciliations } from "../recon/scheduled-runs";
 import { dispatchOutboxBatch, releaseOutboxClaims } from "./dispatch-outbox";
 import { outboxHandlers } from "./handlers/registry";
 import { releaseQueuedReplays } from "./requeue-job";
@@ -26,6 +30,7 @@ import type { WorkerOptions } from "./worker-options";
 
 const housekeepingIntervalMs = 60_000;
 const replayIntervalMs = 1_000;
+const reconciliationIntervalMs = 60_000;
 const shutdownGraceMs = 15_000;
 
 const config = env();
@@ -94,6 +99,13 @@ async function replays(): Promise<{ busy: boolean }> {
   return { busy: false };
 }
 
+async function reconciliation(): Promise<{ busy: boolean }> {
+  const schedule = { payments: config.RECON_SCHEDULE_PAYMENTS_MINUTES, withdrawals: config.RECON_SCHEDULE_WITHDRAWALS_MINUTES, ledger: config.RECON_SCHEDULE_LEDGER_MINUTES };
+  const runs = await runDueReconciliations(database().db, schedule, reconDefaultsFromEnv());
+  for (const run of runs) logger.info({ ...run }, "scheduled reconciliation run recorded");
+  return { busy: false };
+}
+
 async function listen(): Promise<void> {
   const { sql } = database();
   await sql.listen("countersign_inbox", () => wakers.get("inbox")?.());
@@ -123,6 +135,7 @@ const loops = Promise.all([
   run("outbox", outbox, config.WORKER_POLL_MS),
   run("replays", replays, replayIntervalMs),
   run("housekeeping", housekeeping, housekeepingIntervalMs),
+  run("reconciliation", reconciliation, reconciliationIntervalMs),
 ]);
 process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

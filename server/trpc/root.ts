@@ -5,6 +5,7 @@ import { authRouter } from "../auth/router";
 import { customersRouter } from "../customers/router";
 import { deadLettersRouter } from "../deadletters/router";
 import { ledgerRouter } from "../ledger/router";
+import { reconRouter } from "../recon/router";
 import { staffRouter } from "../staff/router";
 import { createCallerFactory, router } from "./procedures";
 
@@ -16,6 +17,7 @@ export const appRouter = router({
   customers: customersRouter,
   approvals: approvalsRouter,
   deadLetters: deadLettersRouter,
+  recon: reconRouter,
 });
 
 export type AppRouter = typeof appRouter;
