@@ -110,7 +110,8 @@ export class StatementReader {
     const fail = (field: StatementField, reason: string) => problems.push({ row: lineNo, field: this.format.headers[field], reason });
     const cell = (field: StatementField): string => {
       const index = this.columns[field];
-      return index === undefined ? "" : (cells[index] ?? "").trim();
+      // Cells are taken as written: " 10.00" is refused like the money module refuses it.
+      return index === undefined ? "" : (cells[index] ?? "");
     };
 
     const reference = cell("reference");
@@ -177,7 +178,7 @@ export class StatementReader {
       else if (new Set(covers).size !== covers.length) fail("covers", "names a reference twice.");
     } else if (coversText) fail("covers", "only a settlement line covers other references.");
 
-    const description = cell("description") || null;
+    const description = cell("description").trim() || null;
     if (description && description.length > descriptionLengthMax) fail("description", `is longer than ${descriptionLengthMax} characters.`);
 
     if (problems.length > 0 || !kind || !status || !known || !amount || !bookedOn) {

@@ -8,6 +8,12 @@ import { startDryRun, startRun } from "./start-run";
 
 const noInput = z.strictObject({}).optional();
 
+function withoutKey<T extends { idempotencyKey: string }>(input: T): Omit<T, "idempotencyKey"> {
+  const copy: Partial<T> = { ...input };
+  delete copy.idempotencyKey;
+  return copy as Omit<T, "idempotencyKey">;
+}
+
 export const reconRouter = router({
   imports: router({
     list: query("recon.read")
@@ -38,10 +44,8 @@ export const reconRouter = router({
       .query(({ ctx, input }) => compareRuns(ctx.db, input.a, input.b)),
     start: mutation("recon.run", "recon.run_recorded")
       .input(startRunInput)
-      .mutation(({ ctx, input }) => {
-        const { idempotencyKey: _key, ...parameters } = input;
-        return startRun(ctx.tx, ctx.audit, ctx.session.staffId, parameters, reconDefaultsFromEnv());
-      }),
+      // The builder claims input.idempotencyKey; the key is not a run parameter.
+      .mutation(({ ctx, input }) => startRun(ctx.tx, ctx.audit, ctx.session.staffId, withoutKey(input), reconDefaultsFromEnv())),
     dryRun: mutation("recon.run", "recon.dry_run")
       .input(dryRunInput)
       .mutation(({ ctx, input }) => startDryRun(ctx.tx, ctx.audit, input, reconDefaultsFromEnv())),
