@@ -82,6 +82,11 @@ describe("reconciliation: statements in, runs, differences", () => {
     const compared = await auditor.caller.recon.runs.compare({ a: run.runId, b: again.runId });
     expect(compared.inBoth.count).toBe(18);
     expect(compared.onlyInA.count + compared.onlyInB.count).toBe(0);
+
+    // The amount tolerance is a parameter: one minor unit apart is a match within a tolerance of 1.
+    const tolerant = await finance.caller.recon.runs.dryRun({ scope: "payments", provider: "acmepay", importIds: [importId], from: manifest.from, to: manifest.to, amountTolerance: "1" });
+    expect(tolerant.summary.byClass.filter((row) => row.class === "amount_mismatch")).toEqual([]);
+    expect(tolerant.summary.matchedByMethod.reference).toBe((run.summary?.matchedByMethod.reference ?? 0) + 3);
   });
 
   it("reads the second format (semicolons, day-first dates, decimal comma) and finds exactly its injected differences", async () => {
@@ -155,6 +160,12 @@ describe("reconciliation: statements in, runs, differences", () => {
     expect(dry.differences.filter((row) => row.class === "stuck_withdrawal").map((row) => row.reference)).toEqual(["WD-STUCK-1"]);
     const relaxed = await finance.caller.recon.runs.dryRun({ scope: "withdrawals", stuckWithdrawalMinutes: 600 });
     expect(relaxed.differences.filter((row) => row.class === "stuck_withdrawal")).toEqual([]);
+
+    // Paid at the provider, still pending with us: a status mismatch.
+    const today = new Date(Date.now() - 6 * 3_600_000).toISOString().slice(0, 10);
+    const statement = await upload("acmepay", `reference,kind,status,amount,currency,booked_on\nWD-STUCK-1,withdrawal,paid,25.00,EUR,${today}\n`);
+    const withStatement = await finance.caller.recon.runs.dryRun({ scope: "withdrawals", provider: "acmepay", importIds: [statement.import.id], stuckWithdrawalMinutes: 600 });
+    expect(withStatement.differences.map((row) => [row.class, row.reference, row.details.statementStatus, row.details.ledgerStatus])).toContainEqual(["status_mismatch", "WD-STUCK-1", "paid", "pending"]);
   });
 
   it("records one scheduled run per due scope even with two workers at once", async () => {
