@@ -42,7 +42,7 @@ async function readCapped(req: Request): Promise<Uint8Array | null> {
  */
 export async function uploadStatementResponse(req: NextRequest): Promise<Response> {
   const contentType = req.headers.get("content-type") ?? "";
-  if (!/^text\/(csv|plain)(\s*;|$)/i.test(contentType)) return refuse(415, "UNSUPPORTED_MEDIA_TYPE", "Send the statement as text/csv.");
+  if (!/^text\/csv(\s*;|$)/i.test(contentType)) return refuse(415, "UNSUPPORTED_MEDIA_TYPE", "Send the statement as text/csv.");
   const origin = req.headers.get("origin");
   if (!origin || !allowedOrigins().has(origin)) return refuse(403, "ORIGIN_REFUSED", "This request did not come from the console's own origin.");
   const site = req.headers.get("sec-fetch-site");
