@@ -42,7 +42,7 @@ console.log(`reconciliation benchmark on ${bench.source} (PostgreSQL ${bench.ser
 try {
   const seeded = await seedLedger(bench.app, { customers, transactions, seed: 2026, batchSize: 20_000, log: () => undefined });
   console.log(`seeded ${formatCount(seeded.customers)} customers, ${formatCount(seeded.transactions)} ledger transactions in ${formatSeconds(seeded.elapsedMs)}`);
-  await bench.owner`vacuum analyze ledger_transactions`;
+  await bench.owner`analyze ledger_transactions`;
   const staffId = uuidv7();
   await bench.app.db.insert(staff).values({ id: staffId, email: `bench-${staffId}@countersign.test`, displayName: "Bench", role: "finance", passwordHash: "x" });
 

@@ -7,7 +7,7 @@
  */
 import Papa from "papaparse";
 import { DomainError } from "../errors";
-import { findCurrency, formatAmount, fromMinorUnits, parseAmount, toMinorUnits } from "../money";
+import { findCurrency, formatAmount, fromMinorUnits, parseAmount } from "../money";
 import { statementErrorsKept, statementRowsMax, type StatementField, type StatementFormat, type StatementKind, type StatementStatus } from "./formats";
 
 export interface StatementRowError {
@@ -145,9 +145,13 @@ export class StatementReader {
       }
       if (plain) {
         try {
-          const parsed = parseAmount(plain, known.code, { field: "amount" });
-          amount = formatAmount(parsed, known.code);
-          minor = toMinorUnits(parsed, known.code);
+          // The money module decides; once it has accepted the text (positive, plain, within the
+          // exponent), the canonical spelling and the minor units follow from the digits alone.
+          parseAmount(plain, known.code, { field: "amount" });
+          const [whole = "0", fraction = ""] = plain.split(".");
+          const padded = fraction.padEnd(known.exponent, "0");
+          amount = known.exponent === 0 ? whole : `${whole}.${padded}`;
+          minor = BigInt(`${whole}${padded}`);
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
           fail("amount", error.message.replace(/^amount /, ""));
@@ -225,24 +229,29 @@ export function importDecision(summary: StatementSummary): "accepted" | "rejecte
 export function readStatementText(text: string, format: StatementFormat, onLine: (line: StatementLineInput) => void): StatementSummary {
   const reader = new StatementReader(format);
   let failure: unknown = null;
-  Papa.parse<string[]>(text, {
+  // papaparse streams a string in chunks too (its typings name chunk for files only): a chunk of
+  // rows per call is much cheaper than a callback per row, and the whole file never becomes objects.
+  const config: Papa.ParseConfig<string[]> & { chunkSize: number; chunk: (result: Papa.ParseResult<string[]>, parser: Papa.Parser) => void } = {
     delimiter: format.delimiter,
     skipEmptyLines: "greedy",
-    step: (result, parser) => {
+    chunkSize: 1024 * 1024,
+    chunk: (result, parser) => {
       if (failure) return;
       try {
-        const cells = result.data;
-        if (!reader.headerRead) reader.header(cells);
-        else {
-          const line = reader.row(cells);
-          if (line) onLine(line);
+        for (const cells of result.data) {
+          if (!reader.headerRead) reader.header(cells);
+          else {
+            const line = reader.row(cells);
+            if (line) onLine(line);
+          }
         }
       } catch (error) {
         failure = error;
         parser.abort();
       }
     },
-  });
+  };
+  Papa.parse<string[]>(text, config);
   if (failure) throw failure;
   return reader.summary();
 }
