@@ -108,20 +108,16 @@ try {
 /** A provider's statement built by the database from the ledger's deposits, in the provider's format. */
 async function statementFile(database: BenchDatabase, provider: string, format: StatementFormat): Promise<Uint8Array> {
   const h = format.headers;
-  const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
   const kind = Object.entries(format.kinds).find(([, value]) => value === "payment")?.[0] ?? "payment";
   const status = Object.entries(format.statuses).find(([, value]) => value === "paid")?.[0] ?? "paid";
   const amount = format.decimal === "," ? "replace(round(t.amount, c.exponent)::text, '.', ',')" : "round(t.amount, c.exponent)::text";
   const date = format.dates === "iso" ? "to_char(t.occurred_at at time zone 'UTC', 'YYYY-MM-DD')" : "to_char(t.occurred_at at time zone 'UTC', 'DD.MM.YYYY')";
-  const query = `copy (
-      select t.external_reference as ${q(h.reference)}, '${kind}' as ${q(h.kind)}, '${status}' as ${q(h.status)}, ${amount} as ${q(h.amount)},
-             t.currency as ${q(h.currency)}, ${date} as ${q(h.bookedOn)}, '' as ${q(h.covers)}, '' as ${q(h.description)}
-        from ledger_transactions t join currencies c on c.code = t.currency
-       where t.kind = 'deposit' and t.metadata->>'provider' = '${provider}'
-       order by t.occurred_at, t.id
-    ) to stdout with (format csv, header true, delimiter '${format.delimiter}')`;
-  const stream = await database.owner.unsafe(query).readable();
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks);
+  const d = format.delimiter;
+  // One text value built by the server: references and amounts need no CSV quoting.
+  const [row] = await database.owner.unsafe(`
+    select string_agg(concat_ws('${d}', t.external_reference, '${kind}', '${status}', ${amount}, t.currency, ${date}, '', ''), E'\\n' order by t.occurred_at, t.id) as body
+      from ledger_transactions t join currencies c on c.code = t.currency
+     where t.kind = 'deposit' and t.metadata->>'provider' = '${provider}'`);
+  const header = [h.reference, h.kind, h.status, h.amount, h.currency, h.bookedOn, h.covers, h.description].join(d);
+  return Buffer.from(`${header}\n${String(row?.body ?? "")}\n`);
 }
