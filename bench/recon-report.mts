@@ -40,7 +40,7 @@ async function load(bench: BenchDatabase) {
     const [run] = await sql`
       insert into recon_runs (id, scope, mode, trigger, status, provider, parameters, import_ids, window_from, window_to, summary, requested_by, started_at, finished_at)
       values (gen_random_uuid(), 'payments', 'recorded', 'manual', 'completed', 'acmepay', '{}', array[${importId}::uuid], '2026-01-01', '2026-04-01',
-              ${stored ? sql.json({ lines, matchedLines: matched }) : sql.json({})}, 'bench', now(), now())
+              ${stored ? sql.json({ statementLines: lines, matchedLines: matched }) : sql.json({})}, 'bench', now(), now())
       returning id`;
     const runId = run?.id as string;
     runIds.push(runId);

@@ -48,6 +48,20 @@ const publicKeyList = z.string().transform((text, context) => {
     return z.NEVER;
   }
 });
+/** Reconciliation settings; also read on their own by server/recon/env-defaults.ts. */
+const reconEnvShape = {
+  /** Reconciliation: scheduled runs in the worker, every N minutes per scope (0 turns a scope's schedule off). */
+  RECON_SCHEDULE_PAYMENTS_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(5),
+  RECON_SCHEDULE_WITHDRAWALS_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(15),
+  RECON_SCHEDULE_LEDGER_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(24 * 60),
+  /** Default run parameters: date window of an amount + currency match, amount tolerance, stuck thresholds, statement look-back. */
+  RECON_DATE_WINDOW_DAYS: z.coerce.number().int().min(0).max(31).default(2),
+  RECON_AMOUNT_TOLERANCE: z.string().regex(/^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/, "must be a plain non-negative decimal").default("0"),
+  RECON_STUCK_PAYMENT_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  RECON_STUCK_WITHDRAWAL_MINUTES: z.coerce.number().int().min(1).max(30 * 24 * 60).default(240),
+  RECON_STATEMENT_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(366).default(7),
+};
+export const reconEnvSchema = z.object(reconEnvShape);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -97,6 +111,7 @@ const envSchema = z.object({
   AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
   /** A URL that receives every checkpoint as a JSON POST. */
   AUDIT_CHECKPOINT_URL: z.url({ protocol: /^https?$/ }).optional(),
+  ...reconEnvShape,
 }).refine((config) => config.OUTBOX_SUBSCRIBERS.length === 0 || config.OUTBOX_SIGNING_SECRET !== undefined, {
   path: ["OUTBOX_SIGNING_SECRET"],
   message: "is required when OUTBOX_SUBSCRIBERS names a subscriber",

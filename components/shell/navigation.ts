@@ -16,6 +16,7 @@ export const navigation: NavItem[] = [
   { href: "/transactions", label: "Transactions", permission: "ledger.read", group: "Ledger" },
   { href: "/approvals", label: "Approvals", permission: "adjustment.read", group: "Controls", counts: "approvals" },
   { href: "/policy", label: "Policy", permission: "policy.manage", group: "Controls" },
+  { href: "/reconciliation", label: "Reconciliation", permission: "recon.read", group: "Finance" },
   { href: "/dead-letters", label: "Dead letters", permission: "deadletter.read", group: "Operations" },
   { href: "/integrity", label: "Integrity", permission: "monitor.read", group: "Operations" },
   { href: "/audit", label: "Audit trail", permission: "audit.read", group: "Governance" },

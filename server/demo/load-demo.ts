@@ -2,6 +2,7 @@ import type { DatabaseHandle } from "@/db/client";
 import { systemMeta } from "@/db/schema";
 import { seedDemoStaff } from "./demo-staff";
 import { loadDemoReconReport } from "./load-demo-recon-report";
+import { loadDemoReconciliation } from "./load-demo-reconciliation";
 import { loadDemoWebhooks } from "./load-demo-webhooks";
 import { seedLedger } from "./seed-ledger";
 
@@ -19,6 +20,11 @@ export async function loadDemoData(handle: DatabaseHandle, log: (line: string) =
   if (claimed.length > 0) {
     const result = await seedLedger(handle, { ...demoVolume, log });
     loaded.push(`${result.customers} customers and ${result.transactions} ledger transactions`);
+  }
+  const reconClaimed = await handle.db.insert(systemMeta).values({ key: "demo_reconciliation", value: { loadedAt: new Date().toISOString() } }).onConflictDoNothing().returning({ key: systemMeta.key });
+  if (reconClaimed.length > 0) {
+    const recon = await loadDemoReconciliation(handle);
+    if (recon) loaded.push(`a ${recon.lines}-line acmepay statement and a reconciliation run (${recon.differences} differences)`);
   }
   const webhooks = await loadDemoWebhooks(handle);
   if (webhooks) loaded.push(`${webhooks.accepted} provider webhooks for the worker (${webhooks.refused} refused at the door)`);

@@ -5,6 +5,8 @@
  * - replays: releases bulk-replayed dead letters at each batch's rate, once a second;
  * - monitors, every MONITOR_INTERVAL_SECONDS: checks the integrity monitors and opens, escalates or
  *   clears alerts (server/monitoring; one checker at a time across workers);
+ * - reconciliation, every minute: records the scheduled reconciliation runs that are due
+ *   (RECON_SCHEDULE_*_MINUTES; payments every 5, withdrawals every 15, ledger daily by default);
  * - housekeeping, every minute: marks timed-out sessions revoked, expires approval requests past
  *   their deadline (audited), prunes throttle and idempotency records past retention;
  * - audit checkpoints, every AUDIT_CHECKPOINT_MINUTES: signs the audit chain head (needs
@@ -29,6 +31,8 @@ import { pruneIdempotencyKeys } from "../idempotency/idempotency";
 import { processInboxBatch, releaseInboxClaims } from "../ingest/process-inbox";
 import { logger } from "../log";
 import { runChecks } from "../monitoring/run-checks";
+import { reconDefaultsFromEnv } from "../recon/env-defaults";
+import { runDueReconciliations } from "../recon/scheduled-runs";
 import { dispatchOutboxBatch, releaseOutboxClaims } from "./dispatch-outbox";
 import { outboxHandlers } from "./handlers/registry";
 import { releaseQueuedReplays } from "./requeue-job";
@@ -37,6 +41,7 @@ import type { WorkerOptions } from "./worker-options";
 
 const housekeepingIntervalMs = 60_000;
 const replayIntervalMs = 1_000;
+const reconciliationIntervalMs = 60_000;
 const shutdownGraceMs = 15_000;
 
 const config = env();
@@ -153,6 +158,13 @@ async function monitors(): Promise<{ busy: boolean }> {
   return { busy: false };
 }
 
+async function reconciliation(): Promise<{ busy: boolean }> {
+  const schedule = { payments: config.RECON_SCHEDULE_PAYMENTS_MINUTES, withdrawals: config.RECON_SCHEDULE_WITHDRAWALS_MINUTES, ledger: config.RECON_SCHEDULE_LEDGER_MINUTES };
+  const runs = await runDueReconciliations(database().db, schedule, reconDefaultsFromEnv());
+  for (const run of runs) logger.info({ ...run }, "scheduled reconciliation run recorded");
+  return { busy: false };
+}
+
 async function listen(): Promise<void> {
   const { sql } = database();
   await sql.listen("countersign_inbox", () => wakers.get("inbox")?.());
@@ -185,6 +197,7 @@ const loops = Promise.all([
   run("housekeeping", housekeeping, housekeepingIntervalMs),
   auditLoops(),
   run("monitors", monitors, config.MONITOR_INTERVAL_SECONDS * 1000),
+  run("reconciliation", reconciliation, reconciliationIntervalMs),
 ]);
 process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

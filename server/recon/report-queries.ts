@@ -51,8 +51,13 @@ export async function runHeaderOf(db: Executor, runId: string) {
   };
 }
 
-/** The line counts a run may store in its summary; anything else there is ignored by the report. */
-const storedLineCounts = z.object({ lines: z.number().int().nonnegative(), matchedLines: z.number().int().nonnegative() });
+/**
+ * The line counts a run stores in its summary (RunSummary in run-reconciliation.ts); anything else
+ * there is ignored by the report.
+ */
+const storedLineCounts = z
+  .object({ statementLines: z.number().int().nonnegative(), matchedLines: z.number().int().nonnegative() })
+  .transform((counts) => ({ lines: counts.statementLines, matchedLines: counts.matchedLines }));
 
 /**
  * The report's summary. Line counts come from the run's stored summary when it has them (a run

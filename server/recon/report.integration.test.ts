@@ -18,7 +18,7 @@ describe("reconciliation run report", () => {
   afterAll(() => database.drop());
 
   it("summarises count and amount per class and currency, and the matched share from the stored line counts", async () => {
-    const summary = await finance.caller.reconReport.summary({ runId: run.runId });
+    const summary = await finance.caller.recon.report.summary({ runId: run.runId });
     expect(summary).toMatchObject({ lines: 95, matchedLines: 88, matchedShare: "0.9263", differences: sampleDifferences.length, source: "stored" });
     const figure = (klass: string, currency: string | null) => summary.byClass.find((row) => row.class === klass && row.currency === currency);
     expect(figure("amount_mismatch", "EUR")).toEqual({ class: "amount_mismatch", currency: "EUR", count: 1, amount: "10.00" });
@@ -30,12 +30,12 @@ describe("reconciliation run report", () => {
 
   it("counts lines and matches when the run stored no line counts, with the same figures", async () => {
     const other = await sampleRun(database.app.db, finance.member.id, { matchedLines: 40, storeLineCounts: false });
-    const summary = await finance.caller.reconReport.summary({ runId: other.runId });
+    const summary = await finance.caller.recon.report.summary({ runId: other.runId });
     expect(summary).toMatchObject({ lines: 47, matchedLines: 40, matchedShare: "0.8510", differences: sampleDifferences.length, source: "computed" });
   });
 
   it("charts differences by day and class", async () => {
-    const chart = await finance.caller.reconReport.chart({ runId: run.runId });
+    const chart = await finance.caller.recon.report.chart({ runId: run.runId });
     const days = [...new Set(chart.days.map((row) => row.day))];
     expect(days).toHaveLength(3);
     expect(chart.days.reduce((sum, row) => sum + row.count, 0)).toBe(sampleDifferences.length);
@@ -46,7 +46,7 @@ describe("reconciliation run report", () => {
     const seen: string[] = [];
     let cursor: { at: string; id: string } | undefined;
     for (let page = 0; page < 10; page += 1) {
-      const result = await finance.caller.reconReport.differences({ runId: run.runId, limit: 5, cursor });
+      const result = await finance.caller.recon.report.differences({ runId: run.runId, limit: 5, cursor });
       seen.push(...result.items.map((row) => row.id));
       if (!result.next) break;
       cursor = result.next;
@@ -54,34 +54,34 @@ describe("reconciliation run report", () => {
     expect(seen).toHaveLength(sampleDifferences.length);
     expect(new Set(seen).size).toBe(sampleDifferences.length);
 
-    const eur = await finance.caller.reconReport.differences({ runId: run.runId, class: ["amount_mismatch"], currency: "EUR" });
+    const eur = await finance.caller.recon.report.differences({ runId: run.runId, class: ["amount_mismatch"], currency: "EUR" });
     expect(eur.items).toHaveLength(1);
     expect(eur.items[0]).toMatchObject({ statementAmount: "100.00", ledgerAmount: "90.00", amount: "10.00", accountId: run.accountId, exceptionStatus: "open" });
-    const byReference = await finance.caller.reconReport.differences({ runId: run.runId, reference: "PAY-MP-1" });
+    const byReference = await finance.caller.recon.report.differences({ runId: run.runId, reference: "PAY-MP-1" });
     expect(byReference.items.map((row) => row.class)).toEqual(["missing_at_provider"]);
-    const header = await finance.caller.reconReport.run({ runId: run.runId });
+    const header = await finance.caller.recon.report.run({ runId: run.runId });
     const firstDay = header.windowFrom?.toISOString().slice(0, 10) ?? "";
-    const firstDayOnly = await finance.caller.reconReport.differences({ runId: run.runId, from: firstDay, to: firstDay });
+    const firstDayOnly = await finance.caller.recon.report.differences({ runId: run.runId, from: firstDay, to: firstDay });
     expect(firstDayOnly.items).toHaveLength(sampleDifferences.filter((row) => row.dayOffset === 0).length);
   });
 
   it("refuses bad filters naming the field, and an unknown run", async () => {
-    await expect(finance.caller.reconReport.differences({ runId: run.runId, from: "2026-02-30x" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/from/) });
-    await expect(finance.caller.reconReport.differences({ runId: run.runId, from: "2026-03-02", to: "2026-03-01" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/from must be on or before to/) });
-    await expect(finance.caller.reconReport.summary({ runId: "018f0000-0000-7000-8000-000000000000" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(finance.caller.recon.report.differences({ runId: run.runId, from: "2026-02-30x" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/from/) });
+    await expect(finance.caller.recon.report.differences({ runId: run.runId, from: "2026-03-02", to: "2026-03-01" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/from must be on or before to/) });
+    await expect(finance.caller.recon.report.summary({ runId: "018f0000-0000-7000-8000-000000000000" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("lets auditors read the report and refuses roles without recon.read, auditing the refusal", async () => {
     const auditor = await signedInCaller(database.app.db, "auditor");
-    await expect(auditor.caller.reconReport.summary({ runId: run.runId })).resolves.toMatchObject({ runId: run.runId });
+    await expect(auditor.caller.recon.report.summary({ runId: run.runId })).resolves.toMatchObject({ runId: run.runId });
     const support = await signedInCaller(database.app.db, "support");
-    await expect(support.caller.reconReport.summary({ runId: run.runId })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(support.caller.recon.report.summary({ runId: run.runId })).rejects.toMatchObject({ code: "FORBIDDEN" });
     const [denied] = await database.owner`select action, outcome from audit_events where actor_id = ${support.member.id} order by seq desc limit 1`;
     expect(denied).toMatchObject({ action: "access.denied", outcome: "denied" });
   });
 
   it("exports exactly the drill-down's rows in its order, with the formula-injection reference escaped", async () => {
-    const screen = await finance.caller.reconReport.differences({ runId: run.runId, currency: "EUR", limit: 200 });
+    const screen = await finance.caller.recon.report.differences({ runId: run.runId, currency: "EUR", limit: 200 });
     const text = await new Response(exportDifferencesCsv(database.app.db, { runId: run.runId, currency: "EUR" })).text();
     const lines = text.trim().split("\r\n");
     expect(lines[0]).toBe(reconExportHeader.join(","));

@@ -107,7 +107,7 @@ export async function insertSampleRun(tx: Executor, options: SampleRunOptions) {
     importIds: [importId],
     windowFrom: new Date(`${firstDay}T00:00:00Z`),
     windowTo: new Date(Date.parse(`${firstDay}T00:00:00Z`) + 3 * 86_400_000),
-    summary: options.storeLineCounts === false ? {} : { lines: lineCount, matchedLines: matchedCount },
+    summary: options.storeLineCounts === false ? {} : { statementLines: lineCount, matchedLines: matchedCount },
     requestedBy: options.uploadedBy,
     startedAt,
     finishedAt: new Date(),

@@ -5,9 +5,8 @@ import { authRouter } from "../auth/router";
 import { customersRouter } from "../customers/router";
 import { deadLettersRouter } from "../deadletters/router";
 import { ledgerRouter } from "../ledger/router";
-import { reconExceptionsRouter } from "../recon/exceptions-router";
-import { reconReportRouter } from "../recon/report-router";
 import { monitoringRouter } from "../monitoring/router";
+import { reconRouter } from "../recon/router";
 import { staffRouter } from "../staff/router";
 import { createCallerFactory, router } from "./procedures";
 
@@ -19,9 +18,8 @@ export const appRouter = router({
   customers: customersRouter,
   approvals: approvalsRouter,
   deadLetters: deadLettersRouter,
-  reconReport: reconReportRouter,
-  reconExceptions: reconExceptionsRouter,
   monitoring: monitoringRouter,
+  recon: reconRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -21,12 +21,12 @@ export function AdjustLedgerDialog({ exception, open, onClose }: { exception: Ex
   const [idempotencyKey] = useState(() => `recon-adjust-${crypto.randomUUID()}`);
   const [direction, setDirection] = useState<"credit" | "debit">(exception.adjustment.suggestedDirection ?? "credit");
   const raise = useMutation(
-    trpc.reconExceptions.raiseAdjustment.mutationOptions({
+    trpc.recon.exceptions.raiseAdjustment.mutationOptions({
       onSuccess: async (result) => {
         toast.success(`Adjustment raised for approval (${result.approvalsRequired} approval${result.approvalsRequired === 1 ? "" : "s"} needed).`);
         for (const warning of result.warnings) toast.warning(warning);
         onClose();
-        await queryClient.invalidateQueries({ queryKey: trpc.reconExceptions.pathKey() });
+        await queryClient.invalidateQueries({ queryKey: trpc.recon.exceptions.pathKey() });
       },
     }),
   );

@@ -20,7 +20,7 @@ import { needsWorkReason } from "./exceptions-workbench";
 
 export function ExceptionDetailView({ id }: { id: string }) {
   const trpc = useTRPC();
-  const detail = useQuery(trpc.reconExceptions.get.queryOptions({ id }));
+  const detail = useQuery(trpc.recon.exceptions.get.queryOptions({ id }));
   if (detail.isPending) return <Skeleton rows={12} />;
   if (detail.error) return <ErrorState message={errorMessage(detail.error)} onRetry={() => void detail.refetch()} />;
   return <Loaded exception={detail.data} />;
@@ -129,10 +129,10 @@ function StatusActions({ exception, canWork }: { exception: ExceptionDetail; can
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const setStatus = useMutation(
-    trpc.reconExceptions.setStatus.mutationOptions({
+    trpc.recon.exceptions.setStatus.mutationOptions({
       onSuccess: async (result) => {
         toast.success(`Status: ${result.status}.`);
-        await queryClient.invalidateQueries({ queryKey: trpc.reconExceptions.pathKey() });
+        await queryClient.invalidateQueries({ queryKey: trpc.recon.exceptions.pathKey() });
       },
     }),
   );
@@ -168,10 +168,10 @@ function NotesThread({ exception, canWork }: { exception: ExceptionDetail; canWo
   const queryClient = useQueryClient();
   const [body, setBody] = useState("");
   const comment = useMutation(
-    trpc.reconExceptions.comment.mutationOptions({
+    trpc.recon.exceptions.comment.mutationOptions({
       onSuccess: async () => {
         setBody("");
-        await queryClient.invalidateQueries({ queryKey: trpc.reconExceptions.get.queryKey({ id: exception.id }) });
+        await queryClient.invalidateQueries({ queryKey: trpc.recon.exceptions.get.queryKey({ id: exception.id }) });
       },
     }),
   );

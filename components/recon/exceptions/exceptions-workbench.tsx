@@ -28,18 +28,18 @@ export function ExceptionsWorkbench() {
   const [cursorTrail, setCursorTrail] = useState<(Cursor | null)[]>([]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [assignee, setAssignee] = useState("");
-  const list = useQuery(trpc.reconExceptions.list.queryOptions(listInputOf(state)));
-  const assignees = useQuery(trpc.reconExceptions.assignees.queryOptions());
+  const list = useQuery(trpc.recon.exceptions.list.queryOptions(listInputOf(state)));
+  const assignees = useQuery(trpc.recon.exceptions.assignees.queryOptions());
   const rows = list.data?.items ?? [];
   const selectedIds = rows.filter((row) => selected.has(row.id) && row.status !== "resolved").map((row) => row.id);
   const { cursor, ...filters } = state;
 
   const assign = useMutation(
-    trpc.reconExceptions.assign.mutationOptions({
+    trpc.recon.exceptions.assign.mutationOptions({
       onSuccess: async (result) => {
         setSelected(new Set());
         toast.success(`${result.changed} exception${result.changed === 1 ? "" : "s"} ${result.assigneeId ? "assigned" : "unassigned"}${result.unchanged ? `, ${result.unchanged} already so` : ""}.`);
-        await queryClient.invalidateQueries({ queryKey: trpc.reconExceptions.pathKey() });
+        await queryClient.invalidateQueries({ queryKey: trpc.recon.exceptions.pathKey() });
       },
       onError: (error) => toast.error(errorMessage(error)),
     }),

@@ -10,7 +10,7 @@ import { classColours, classLabels } from "./recon-format";
 /** Differences per day, stacked by class; the same figures as a table for screen readers. */
 export function DifferencesChart({ runId }: { runId: string }) {
   const trpc = useTRPC();
-  const chart = useQuery(trpc.reconReport.chart.queryOptions({ runId }));
+  const chart = useQuery(trpc.recon.report.chart.queryOptions({ runId }));
   if (chart.isPending) return <Skeleton rows={4} />;
   if (chart.error) return <ErrorState message={`Chart: ${errorMessage(chart.error)}`} onRetry={() => void chart.refetch()} />;
   const present = differenceClasses.filter((klass) => chart.data.days.some((row) => row.class === klass));

@@ -24,10 +24,10 @@ export function RunReport({ runId }: { runId: string }) {
   const trpc = useTRPC();
   const [state, setState] = useReportState();
   const [cursorTrail, setCursorTrail] = useState<(Cursor | null)[]>([]);
-  const run = useQuery(trpc.reconReport.run.queryOptions({ runId }));
-  const summary = useQuery(trpc.reconReport.summary.queryOptions({ runId }));
-  const facets = useQuery(trpc.reconReport.facets.queryOptions({ runId }));
-  const list = useQuery(trpc.reconReport.differences.queryOptions(listInputOf(runId, state)));
+  const run = useQuery(trpc.recon.report.run.queryOptions({ runId }));
+  const summary = useQuery(trpc.recon.report.summary.queryOptions({ runId }));
+  const facets = useQuery(trpc.recon.report.facets.queryOptions({ runId }));
+  const list = useQuery(trpc.recon.report.differences.queryOptions(listInputOf(runId, state)));
   const { cursor, ...filters } = state;
   const rows = list.data?.items ?? [];
   const apply = (values: Partial<ReportState>) => {

@@ -1,0 +1,524 @@
+import { sql, type SQL } from "drizzle-orm";
+import { uuidv7 } from "uuidv7";
+import type { Transaction } from "@/db/client";
+import { DomainError } from "../errors";
+import { verifyLedger } from "../ledger/verify-ledger";
+import type { ReconDefaults } from "./defaults";
+import type { DifferenceClass, ReconScope, RunParametersInput } from "./schemas";
+
+/**
+ * One reconciliation run, computed set-based in PostgreSQL (temporary tables and hash joins; no
+ * statement line or ledger transaction is loaded into JavaScript):
+ *
+ * 1. Statement lines of the chosen imports in the scope's kinds (payments: payment and settlement
+ *    lines; withdrawals: withdrawal lines) against the ledger items of the same provider and window:
+ *    deposits or withdrawals carrying `metadata.provider`, and the payment and withdrawal records
+ *    (provider_payments, provider_withdrawals) with their status.
+ * 2. A reference seen on more than one line (same provider and kind) is a duplicate at the provider;
+ *    the first line is the one matched.
+ * 3. Exact match by reference. A pair whose currency differs is a currency mismatch, whose amount
+ *    differs by more than the tolerance an amount mismatch, whose status differs (paid at the
+ *    provider, pending or failed with us, or the reverse) a status mismatch; otherwise a match.
+ * 4. Settlement lines match the several items they cover (one-to-many) when all exist and their sum
+ *    equals the line within the tolerance; a covered reference we do not have is missing in ledger.
+ * 5. Lines and items still unpaired: amount and currency equal and dates at most dateWindowDays
+ *    apart, one-to-one (nearest dates first).
+ * 6. A line still unpaired that the provider reports paid is missing in ledger; an item still
+ *    unpaired that we hold as paid or pending is missing at the provider. Failed on both sides, or
+ *    failed or pending at the provider with nothing booked, is consistent.
+ * 7. Internal checks: stuck payments (payment events received but not applied after the threshold),
+ *    stuck withdrawals (requested longer than the threshold), and with ledgerChecks every cached
+ *    balance against its entries and the trial balance per currency (server/ledger/verify-ledger).
+ *
+ * Every difference has a fingerprint (class + the references involved) that is the same when a later
+ * run finds the same difference again.
+ */
+
+export interface ResolvedParameters {
+  scope: ReconScope;
+  provider: string | null;
+  importIds: string[];
+  from: string | null;
+  to: string | null;
+  dateWindowDays: number;
+  amountTolerance: string;
+  stuckPaymentMinutes: number;
+  stuckWithdrawalMinutes: number;
+  ledgerChecks: boolean;
+}
+
+export interface ClassTotal {
+  class: DifferenceClass;
+  currency: string | null;
+  count: number;
+  amount: string | null;
+}
+
+export interface RunSummary {
+  statementLines: number;
+  ledgerItems: number;
+  matchedLines: number;
+  matchedTransactions: number;
+  matchedByMethod: { reference: number; amount_date: number; settlement: number };
+  /** matchedLines / statementLines as a decimal string with 4 places; null without statement lines. */
+  matchedShare: string | null;
+  /** Lines failed or pending at the provider with nothing booked, and failed items the provider omits. */
+  consistentUnbooked: number;
+  differences: number;
+  byClass: ClassTotal[];
+  ledger: { ok: boolean; transactions: number; accounts: number } | null;
+}
+
+export interface DifferenceView {
+  class: DifferenceClass;
+  fingerprint: string;
+  provider: string | null;
+  reference: string | null;
+  lineId: number | null;
+  transactionId: string | null;
+  accountId: string | null;
+  currency: string | null;
+  statementAmount: string | null;
+  ledgerAmount: string | null;
+  amount: string | null;
+  occurredOn: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface ComputedRun {
+  parameters: ResolvedParameters;
+  windowFrom: Date | null;
+  windowTo: Date | null;
+  summary: RunSummary;
+}
+
+const scopeKinds: Record<ReconScope, string[]> = { payments: ["payment", "settlement"], withdrawals: ["withdrawal"], ledger: [] };
+
+function uuidArray(ids: string[]): SQL {
+  return sql`${`{${ids.join(",")}}`}::uuid[]`;
+}
+
+/** Fills in the defaults and the statements a run compares; checks the imports exist and are accepted. */
+export async function resolveParameters(tx: Transaction, input: RunParametersInput, defaults: ReconDefaults, now = new Date()): Promise<ResolvedParameters> {
+  const provider = input.provider ?? null;
+  let importIds: string[] = [];
+  if (input.scope !== "ledger") {
+    if (input.importIds && input.importIds.length > 0) {
+      const found = await tx.execute<{ id: string; provider: string; status: string }>(
+        sql`select id, provider, status::text from statement_imports where id = any(${uuidArray(input.importIds)})`,
+      );
+      for (const id of input.importIds) {
+        const row = [...found].find((candidate) => candidate.id === id);
+        if (!row) throw new DomainError("NOT_FOUND", `statement import ${id} does not exist.`, { field: "importIds" });
+        if (row.status !== "accepted") throw new DomainError("VALIDATION", `statement import ${id} was rejected; only accepted statements are reconciled.`, { field: "importIds" });
+        if (provider && row.provider !== provider) throw new DomainError("VALIDATION", `statement import ${id} is from ${row.provider}, not ${provider}.`, { field: "importIds" });
+      }
+      importIds = [...new Set(input.importIds)];
+    } else {
+      const since = new Date(now.getTime() - defaults.statementLookbackDays * 86_400_000).toISOString().slice(0, 10);
+      const rows = await tx.execute<{ id: string }>(sql`
+        select id from statement_imports
+         where status = 'accepted' and period_to >= ${since}::date ${provider ? sql`and provider = ${provider}` : sql``}
+         order by created_at limit 50`);
+      importIds = [...rows].map((row) => row.id);
+    }
+  }
+  let from = input.from ?? null;
+  let to = input.to ?? null;
+  if (importIds.length > 0 && (!from || !to)) {
+    const [period] = await tx.execute<{ from: string | null; to: string | null }>(
+      sql`select min(period_from)::text as from, max(period_to)::text as to from statement_imports where id = any(${uuidArray(importIds)})`,
+    );
+    from ??= period?.from ?? null;
+    to ??= period?.to ?? null;
+  }
+  if (from && to && from > to) throw new DomainError("VALIDATION", "from must not be after to.", { field: "from" });
+  return {
+    scope: input.scope,
+    provider,
+    importIds,
+    from,
+    to,
+    dateWindowDays: input.dateWindowDays ?? defaults.dateWindowDays,
+    amountTolerance: input.amountTolerance ?? defaults.amountTolerance,
+    stuckPaymentMinutes: input.stuckPaymentMinutes ?? defaults.stuckPaymentMinutes,
+    stuckWithdrawalMinutes: input.stuckWithdrawalMinutes ?? defaults.stuckWithdrawalMinutes,
+    ledgerChecks: input.ledgerChecks ?? input.scope === "ledger",
+  };
+}
+
+/**
+ * Computes the run into temporary tables of the transaction (recon_work_matches and
+ * recon_work_differences, dropped at commit) and returns its summary. Writes nothing permanent.
+ */
+export async function computeRun(tx: Transaction, parameters: ResolvedParameters, now = new Date()): Promise<ComputedRun> {
+  await tx.execute(sql`set local statement_timeout = '15min'`);
+  await tx.execute(sql`set local work_mem = '64MB'`);
+  const providerFilter = (column: SQL) => (parameters.provider ? sql`and ${column} = ${parameters.provider}` : sql``);
+  const kinds = scopeKinds[parameters.scope];
+  const hasStatements = parameters.importIds.length > 0 && kinds.length > 0 && parameters.from !== null && parameters.to !== null;
+  const from = parameters.from ?? "1970-01-01";
+  const to = parameters.to ?? "1970-01-01";
+  const lower = sql`${from}::date::timestamp at time zone 'UTC'`;
+  const upper = sql`(${to}::date + 1)::timestamp at time zone 'UTC'`;
+
+  await tx.execute(sql`create temporary table recon_work_matches (line_id bigint not null, transaction_id uuid not null, method text not null) on commit drop`);
+  await tx.execute(sql`create temporary table recon_work_differences (
+      class text not null, fingerprint text not null, provider text, reference text, line_id bigint, transaction_id uuid,
+      account_id uuid, currency char(3), statement_amount numeric, ledger_amount numeric, amount numeric, occurred_on date,
+      details jsonb not null default '{}') on commit drop`);
+
+  let statementLines = 0;
+  let ledgerItems = 0;
+  let consistentUnbooked = 0;
+  if (hasStatements) {
+    // The statement side: the chosen imports' lines in the scope's kinds, each marked duplicate or not.
+    await tx.execute(sql`
+      create temporary table recon_lines on commit drop as
+      select id as line_id, provider, reference, kind::text as kind, status, amount, currency::text as currency, booked_on, covers,
+             row_number() over (partition by provider, reference, kind order by id) > 1 as duplicate
+        from statement_lines
+       where import_id = any(${uuidArray(parameters.importIds)}) and kind::text = any(${`{${kinds.join(",")}}`}::text[]) ${providerFilter(sql`provider`)}`);
+    // The ledger side: postings that carry the provider, and the payment and withdrawal records.
+    const items =
+      parameters.scope === "payments"
+        ? sql`
+          select t.metadata->>'provider' as provider, t.external_reference as reference, t.id as transaction_id, t.amount, t.currency::text as currency,
+                 (t.occurred_at at time zone 'UTC')::date as occurred_on, 'paid' as status
+            from ledger_transactions t
+           where t.kind = 'deposit' and t.occurred_at >= ${lower} and t.occurred_at < ${upper} and t.external_reference is not null
+             and t.metadata ? 'provider' ${providerFilter(sql`t.metadata->>'provider'`)}
+          union all
+          select p.provider, p.payment_id, p.ledger_transaction_id, p.amount, p.currency::text, (p.occurred_at at time zone 'UTC')::date,
+                 case p.status when 'succeeded' then 'paid' else 'failed' end
+            from provider_payments p
+           where p.occurred_at >= ${lower} and p.occurred_at < ${upper} ${providerFilter(sql`p.provider`)}`
+        : sql`
+          select t.metadata->>'provider' as provider, t.external_reference as reference, t.id as transaction_id, t.amount, t.currency::text as currency,
+                 (t.occurred_at at time zone 'UTC')::date as occurred_on, 'paid' as status
+            from ledger_transactions t
+           where t.kind = 'withdrawal' and t.occurred_at >= ${lower} and t.occurred_at < ${upper} and t.external_reference is not null
+             and t.metadata ? 'provider' ${providerFilter(sql`t.metadata->>'provider'`)}
+          union all
+          select w.provider, w.withdrawal_id, coalesce(w.settle_transaction_id, w.hold_transaction_id), w.amount, w.currency::text,
+                 (w.requested_at at time zone 'UTC')::date, case w.status when 'requested' then 'pending' else w.status::text end
+            from provider_withdrawals w
+           where w.requested_at >= ${lower} and w.requested_at < ${upper} ${providerFilter(sql`w.provider`)}`;
+    await tx.execute(sql`create temporary table recon_items on commit drop as select row_number() over () as item_no, i.* from (${items}) i`);
+    await tx.execute(sql`analyze recon_lines`);
+    await tx.execute(sql`analyze recon_items`);
+
+    // Duplicates at the provider: one difference per reference, naming the extra lines.
+    await tx.execute(sql`
+      insert into recon_work_differences (class, fingerprint, provider, reference, line_id, currency, statement_amount, amount, occurred_on, details)
+      select 'duplicate_at_provider', 'duplicate_at_provider:' || provider || ':' || kind || ':' || reference, provider, reference, min(line_id),
+             min(currency), sum(amount), sum(amount), min(booked_on), jsonb_build_object('extraLines', count(*), 'kind', kind)
+        from recon_lines where duplicate group by provider, reference, kind`);
+
+    // Pairs by reference (each line and each item at most once), then classified.
+    await tx.execute(sql`
+      create temporary table recon_pairs on commit drop as
+      select distinct on (l.line_id) l.line_id, i.item_no, 'reference'::text as method
+        from recon_lines l join recon_items i on i.provider = l.provider and i.reference = l.reference
+       where not l.duplicate and l.kind <> 'settlement'
+       order by l.line_id, i.item_no`);
+    // Settlement lines: every covered reference against the items.
+    await tx.execute(sql`
+      create temporary table recon_covered on commit drop as
+      select l.line_id, c.reference, i.item_no
+        from recon_lines l cross join lateral unnest(l.covers) as c(reference)
+        left join recon_items i on i.provider = l.provider and i.reference = c.reference
+       where l.kind = 'settlement' and not l.duplicate`);
+    // Amount + currency within the date window, one-to-one, for what is still unpaired.
+    await tx.execute(sql`
+      insert into recon_pairs (line_id, item_no, method)
+      with free_lines as (
+        select l.*, row_number() over (partition by l.provider, l.currency, l.amount order by l.booked_on, l.line_id) as rank
+          from recon_lines l
+         where not l.duplicate and l.kind <> 'settlement' and not exists (select 1 from recon_pairs p where p.line_id = l.line_id)),
+      free_items as (
+        select i.*, row_number() over (partition by i.provider, i.currency, i.amount order by i.occurred_on, i.item_no) as rank
+          from recon_items i
+         where not exists (select 1 from recon_pairs p where p.item_no = i.item_no)
+           and not exists (select 1 from recon_covered c where c.item_no = i.item_no))
+      select l.line_id, i.item_no, 'amount_date'
+        from free_lines l join free_items i on i.provider = l.provider and i.currency = l.currency and i.amount = l.amount and i.rank = l.rank
+       where abs(l.booked_on - i.occurred_on) <= ${parameters.dateWindowDays}`);
+
+    const tolerance = sql`${parameters.amountTolerance}::numeric`;
+    // Classify the pairs: currency, then amount, then status; clean pairs with a posting are matches.
+    await tx.execute(sql`
+      create temporary table recon_classified on commit drop as
+      select p.line_id, p.item_no, p.method, l.provider, l.reference as line_reference, i.reference as item_reference, i.transaction_id,
+             l.currency as line_currency, i.currency as item_currency, l.amount as line_amount, i.amount as item_amount,
+             l.status as line_status, i.status as item_status, l.booked_on, i.occurred_on,
+             case when l.currency <> i.currency then 'currency_mismatch'
+                  when abs(l.amount - i.amount) > ${tolerance} then 'amount_mismatch'
+                  when l.status <> i.status then 'status_mismatch' end as class
+        from recon_pairs p join recon_lines l on l.line_id = p.line_id join recon_items i on i.item_no = p.item_no`);
+    await tx.execute(sql`
+      insert into recon_work_matches (line_id, transaction_id, method)
+      select line_id, transaction_id, method from recon_classified where class is null and transaction_id is not null`);
+    await tx.execute(sql`
+      insert into recon_work_differences (class, fingerprint, provider, reference, line_id, transaction_id, currency, statement_amount, ledger_amount, amount, occurred_on, details)
+      select class, class || ':' || provider || ':' || item_reference, provider, item_reference, line_id, transaction_id, line_currency, line_amount, item_amount,
+             case when class = 'amount_mismatch' then abs(line_amount - item_amount) else line_amount end, booked_on,
+             jsonb_build_object('method', method, 'statementStatus', line_status, 'ledgerStatus', item_status, 'statementCurrency', line_currency,
+                                'ledgerCurrency', item_currency, 'statementReference', line_reference, 'ledgerDate', occurred_on)
+        from recon_classified where class is not null`);
+
+    // Settlements: complete and equal is a one-to-many match; otherwise the difference it shows.
+    await tx.execute(sql`
+      create temporary table recon_settlements on commit drop as
+      select l.line_id, l.provider, l.reference, l.currency, l.amount, l.booked_on,
+             count(*) as covered, count(c.item_no) as found,
+             coalesce(sum(i.amount) filter (where i.currency = l.currency), 0) as found_sum,
+             count(*) filter (where i.currency is not null and i.currency <> l.currency) as other_currency,
+             count(*) filter (where i.status is not null and i.status <> l.status) as other_status
+        from recon_lines l join recon_covered c on c.line_id = l.line_id left join recon_items i on i.item_no = c.item_no
+       group by l.line_id, l.provider, l.reference, l.currency, l.amount, l.booked_on`);
+    await tx.execute(sql`
+      insert into recon_work_matches (line_id, transaction_id, method)
+      select s.line_id, i.transaction_id, 'settlement'
+        from recon_settlements s join recon_covered c on c.line_id = s.line_id join recon_items i on i.item_no = c.item_no
+       where s.covered = s.found and s.other_currency = 0 and s.other_status = 0 and abs(s.found_sum - s.amount) <= ${tolerance} and i.transaction_id is not null`);
+    await tx.execute(sql`
+      insert into recon_work_differences (class, fingerprint, provider, reference, line_id, currency, statement_amount, ledger_amount, amount, occurred_on, details)
+      select case when s.other_currency > 0 then 'currency_mismatch' when s.other_status > 0 then 'status_mismatch' else 'amount_mismatch' end,
+             (case when s.other_currency > 0 then 'currency_mismatch' when s.other_status > 0 then 'status_mismatch' else 'amount_mismatch' end) || ':' || s.provider || ':' || s.reference,
+             s.provider, s.reference, s.line_id, s.currency, s.amount, s.found_sum, abs(s.amount - s.found_sum), s.booked_on,
+             jsonb_build_object('settlement', true, 'covered', s.covered, 'found', s.found)
+        from recon_settlements s
+       where s.covered = s.found and (s.other_currency > 0 or s.other_status > 0 or abs(s.found_sum - s.amount) > ${tolerance})`);
+    await tx.execute(sql`
+      insert into recon_work_differences (class, fingerprint, provider, reference, line_id, currency, statement_amount, amount, occurred_on, details)
+      select 'missing_in_ledger', 'missing_in_ledger:' || l.provider || ':' || c.reference, l.provider, c.reference, l.line_id, l.currency, null, null, l.booked_on,
+             jsonb_build_object('settlement', l.reference, 'statementStatus', l.status)
+        from recon_covered c join recon_lines l on l.line_id = c.line_id
+       where c.item_no is null`);
+
+    // Unpaired lines the provider reports paid: missing in our ledger.
+    await tx.execute(sql`
+      insert into recon_work_differences (class, fingerprint, provider, reference, line_id, currency, statement_amount, amount, occurred_on, details)
+      select 'missing_in_ledger', 'missing_in_ledger:' || l.provider || ':' || l.reference, l.provider, l.reference, l.line_id, l.currency, l.amount, l.amount, l.booked_on,
+             jsonb_build_object('kind', l.kind, 'statementStatus', l.status)
+        from recon_lines l
+       where not l.duplicate and l.kind <> 'settlement' and l.status = 'paid' and not exists (select 1 from recon_pairs p where p.line_id = l.line_id)`);
+    // Unpaired items we hold as paid or pending: missing at the provider.
+    await tx.execute(sql`
+      insert into recon_work_differences (class, fingerprint, provider, reference, transaction_id, currency, ledger_amount, amount, occurred_on, details)
+      select 'missing_at_provider', 'missing_at_provider:' || i.provider || ':' || i.reference, i.provider, i.reference, i.transaction_id, i.currency, i.amount, i.amount, i.occurred_on,
+             jsonb_build_object('ledgerStatus', i.status)
+        from recon_items i
+       where i.status <> 'failed' and not exists (select 1 from recon_pairs p where p.item_no = i.item_no)
+         and not exists (select 1 from recon_covered c where c.item_no = i.item_no)`);
+
+    const [counts] = await tx.execute<{ lines: number; items: number; unbooked: number }>(sql`
+      select (select count(*) from recon_lines)::int as lines, (select count(*) from recon_items)::int as items,
+             ((select count(*) from recon_lines l where not l.duplicate and l.kind <> 'settlement' and l.status <> 'paid'
+                 and not exists (select 1 from recon_pairs p where p.line_id = l.line_id))
+              + (select count(*) from recon_classified where class is null and transaction_id is null)
+              + (select count(*) from recon_items i where i.status = 'failed' and not exists (select 1 from recon_pairs p where p.item_no = i.item_no)
+                   and not exists (select 1 from recon_covered c where c.item_no = i.item_no)))::int as unbooked`);
+    statementLines = counts?.lines ?? 0;
+    ledgerItems = counts?.items ?? 0;
+    consistentUnbooked = counts?.unbooked ?? 0;
+  }
+
+  // Stuck payments: payment events received and still not applied (pending or dead) past the threshold.
+  if (parameters.scope === "payments" || parameters.scope === "ledger") {
+    await tx.execute(sql`
+      insert into recon_work_differences (class, fingerprint, provider, reference, currency, amount, occurred_on, details)
+      select 'stuck_payment', 'stuck_payment:' || w.provider || ':' || coalesce(w.payload->'data'->>'paymentId', w.event_id), w.provider,
+             coalesce(w.payload->'data'->>'paymentId', w.event_id),
+             case when w.payload->'data'->>'currency' ~ '^[A-Z]{3}$' then w.payload->'data'->>'currency' end,
+             case when w.payload->'data'->>'amount' ~ '^(0|[1-9][0-9]{0,19})(\.[0-9]{1,18})?$' then (w.payload->'data'->>'amount')::numeric end,
+             (w.received_at at time zone 'UTC')::date,
+             jsonb_build_object('eventId', w.event_id, 'eventType', w.event_type, 'inboxStatus', w.status::text, 'receivedAt', w.received_at, 'lastErrorClass', w.last_error_class)
+        from (select distinct on (provider, coalesce(payload->'data'->>'paymentId', event_id)) *
+                from webhook_inbox
+               where event_type like 'payment.%' and status in ('pending', 'dead')
+                 and received_at < ${now.toISOString()}::timestamptz - make_interval(mins => ${parameters.stuckPaymentMinutes}) ${providerFilter(sql`provider`)}
+               order by provider, coalesce(payload->'data'->>'paymentId', event_id), received_at) w`);
+  }
+  // Stuck withdrawals: requested and neither paid nor failed past the threshold.
+  if (parameters.scope === "withdrawals" || parameters.scope === "ledger") {
+    await tx.execute(sql`
+      insert into recon_work_differences (class, fingerprint, provider, reference, transaction_id, currency, ledger_amount, amount, occurred_on, details)
+      select 'stuck_withdrawal', 'stuck_withdrawal:' || provider || ':' || withdrawal_id, provider, withdrawal_id, hold_transaction_id, currency, amount, amount,
+             (requested_at at time zone 'UTC')::date, jsonb_build_object('requestedAt', requested_at)
+        from provider_withdrawals
+       where status = 'requested' and requested_at < ${now.toISOString()}::timestamptz - make_interval(mins => ${parameters.stuckWithdrawalMinutes}) ${providerFilter(sql`provider`)}`);
+  }
+
+  let ledger: RunSummary["ledger"] = null;
+  if (parameters.ledgerChecks) {
+    const verification = await verifyLedger(tx);
+    ledger = { ok: verification.ok, transactions: verification.transactions, accounts: verification.accounts };
+    const accountCurrencies = new Map<string, string>();
+    if (verification.balanceMismatches.length > 0) {
+      const rows = await tx.execute<{ id: string; currency: string }>(
+        sql`select id, currency::text from accounts where id = any(${uuidArray(verification.balanceMismatches.map((row) => row.accountId))})`,
+      );
+      for (const row of rows) accountCurrencies.set(row.id, row.currency);
+    }
+    for (const row of verification.balanceMismatches) {
+      await tx.execute(sql`
+        insert into recon_work_differences (class, fingerprint, account_id, currency, statement_amount, ledger_amount, amount, details)
+        values ('balance_mismatch', ${`balance_mismatch:${row.accountId}`}, ${row.accountId}, ${accountCurrencies.get(row.accountId) ?? null},
+                ${row.cached}::numeric, ${row.derived}::numeric, abs(${row.cached}::numeric - ${row.derived}::numeric),
+                ${JSON.stringify({ code: row.code, cachedEntryCount: row.cachedEntryCount, entryCount: row.entryCount })}::jsonb)`);
+    }
+    for (const row of verification.trialBalance) {
+      if (/^0(\.0+)?$/.test(row.sum)) continue;
+      await tx.execute(sql`
+        insert into recon_work_differences (class, fingerprint, currency, ledger_amount, amount, details)
+        values ('trial_balance', ${`trial_balance:${row.currency}`}, ${row.currency}, ${row.sum}::numeric, abs(${row.sum}::numeric),
+                ${JSON.stringify({ unbalancedTransactions: verification.unbalancedTransactions.filter((item) => item.currency === row.currency).slice(0, 20) })}::jsonb)`);
+    }
+  }
+
+  const byClass = await tx.execute<{ class: DifferenceClass; currency: string | null; count: number; amount: string | null }>(sql`
+    select class, currency::text as currency, count(*)::int as count, sum(amount)::text as amount
+      from recon_work_differences group by class, currency order by class, currency`);
+  const [matchCounts] = await tx.execute<{ lines: number; transactions: number; reference: number; amount_date: number; settlement: number; differences: number }>(sql`
+    select count(distinct line_id)::int as lines, count(distinct transaction_id)::int as transactions,
+           count(distinct line_id) filter (where method = 'reference')::int as reference,
+           count(distinct line_id) filter (where method = 'amount_date')::int as amount_date,
+           count(distinct line_id) filter (where method = 'settlement')::int as settlement,
+           (select count(*) from recon_work_differences)::int as differences
+      from recon_work_matches`);
+  const matchedLines = matchCounts?.lines ?? 0;
+  const summary: RunSummary = {
+    statementLines,
+    ledgerItems,
+    matchedLines,
+    matchedTransactions: matchCounts?.transactions ?? 0,
+    matchedByMethod: { reference: matchCounts?.reference ?? 0, amount_date: matchCounts?.amount_date ?? 0, settlement: matchCounts?.settlement ?? 0 },
+    matchedShare: statementLines > 0 ? shareOf(matchedLines, statementLines) : null,
+    consistentUnbooked,
+    differences: matchCounts?.differences ?? 0,
+    byClass: [...byClass].map((row) => ({ class: row.class, currency: row.currency, count: row.count, amount: row.amount === null ? null : trimNumeric(row.amount) })),
+    ledger,
+  };
+  return {
+    parameters,
+    windowFrom: hasStatements ? new Date(`${from}T00:00:00Z`) : null,
+    windowTo: hasStatements ? new Date(new Date(`${to}T00:00:00Z`).getTime() + 86_400_000) : null,
+    summary,
+  };
+}
+
+/** A share as a decimal string with 4 places, computed on integers (no floating point). */
+function shareOf(part: number, whole: number): string {
+  const scaled = (BigInt(part) * 10_000n + BigInt(whole) / 2n) / BigInt(whole);
+  return `${scaled / 10_000n}.${(scaled % 10_000n).toString().padStart(4, "0")}`;
+}
+
+function trimNumeric(text: string): string {
+  return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
+}
+
+/** The computed differences, for a dry run's answer (capped). */
+export async function workDifferences(tx: Transaction, limit: number): Promise<DifferenceView[]> {
+  const rows = await tx.execute<Record<string, unknown>>(sql`
+    select class, fingerprint, provider, reference, line_id::int as line_id, transaction_id, account_id, currency::text as currency,
+           statement_amount::text as statement_amount, ledger_amount::text as ledger_amount, amount::text as amount, occurred_on::text as occurred_on, details
+      from recon_work_differences order by class, fingerprint limit ${limit}`);
+  return [...rows].map((row) => ({
+    class: row.class as DifferenceClass,
+    fingerprint: row.fingerprint as string,
+    provider: (row.provider as string | null) ?? null,
+    reference: (row.reference as string | null) ?? null,
+    lineId: (row.line_id as number | null) ?? null,
+    transactionId: (row.transaction_id as string | null) ?? null,
+    accountId: (row.account_id as string | null) ?? null,
+    currency: (row.currency as string | null) ?? null,
+    statementAmount: (row.statement_amount as string | null) ?? null,
+    ledgerAmount: (row.ledger_amount as string | null) ?? null,
+    amount: (row.amount as string | null) ?? null,
+    occurredOn: (row.occurred_on as string | null) ?? null,
+    details: (row.details as Record<string, unknown>) ?? {},
+  }));
+}
+
+export interface RecordedRun {
+  runId: string;
+  status: "completed" | "failed";
+  summary: RunSummary | null;
+  failureReason: string | null;
+  exceptionsOpened: number;
+  exceptionsSeenAgain: number;
+}
+
+/**
+ * Records a run: computes it under a savepoint, then writes the run row, its matches, its
+ * differences and the exceptions (one per fingerprint while unresolved; a known open one only gets
+ * last_run_id) in the caller's transaction, which also holds the audit record. A failure of the
+ * computation is recorded as a failed run with its reason.
+ */
+export async function recordRun(
+  tx: Transaction,
+  input: { parameters: ResolvedParameters; trigger: "manual" | "schedule"; requestedBy: string; now?: Date },
+): Promise<RecordedRun> {
+  const runId = uuidv7();
+  const startedAt = new Date();
+  const now = input.now ?? startedAt;
+  let computed: ComputedRun | null = null;
+  let failureReason: string | null = null;
+  try {
+    computed = await tx.transaction(async (savepoint) => {
+      // The work tables outlive the released savepoint and are dropped at commit.
+      return computeRun(savepoint, input.parameters, now);
+    });
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    failureReason = error instanceof Error ? error.message.slice(0, 500) : "the run failed";
+  }
+  const parametersJson = { ...input.parameters };
+  await tx.execute(sql`
+    insert into recon_runs (id, scope, mode, trigger, status, provider, parameters, import_ids, window_from, window_to, summary, failure_reason, requested_by, started_at, finished_at)
+    values (${runId}, ${input.parameters.scope}, 'recorded', ${input.trigger}, ${computed ? "completed" : "failed"}, ${input.parameters.provider},
+            ${JSON.stringify(parametersJson)}::jsonb, ${uuidArray(input.parameters.importIds)}, ${computed?.windowFrom?.toISOString() ?? null}::timestamptz,
+            ${computed?.windowTo?.toISOString() ?? null}::timestamptz, ${JSON.stringify(computed?.summary ?? {})}::jsonb, ${failureReason}, ${input.requestedBy},
+            ${startedAt.toISOString()}::timestamptz, clock_timestamp())`);
+  if (!computed) return { runId, status: "failed", summary: null, failureReason, exceptionsOpened: 0, exceptionsSeenAgain: 0 };
+
+  await tx.execute(sql`insert into recon_matches (run_id, line_id, transaction_id, method) select ${runId}, line_id, transaction_id, method::recon_match_method from recon_work_matches`);
+  await tx.execute(sql`
+    insert into recon_differences (id, run_id, class, fingerprint, provider, reference, line_id, transaction_id, account_id, currency, statement_amount, ledger_amount, amount, occurred_on, details)
+    select gen_random_uuid(), ${runId}, class::recon_difference_class, fingerprint, provider, reference, line_id, transaction_id, account_id, currency,
+           statement_amount, ledger_amount, amount, occurred_on, details
+      from recon_work_differences`);
+  // One exception per fingerprint while unresolved; sorted so concurrent runs lock in one order.
+  const upserted = await tx.execute<{ opened: boolean }>(sql`
+    insert into recon_exceptions (id, fingerprint, class, status, difference_id, first_run_id, last_run_id, provider, reference, account_id, transaction_id, currency, amount)
+    select gen_random_uuid(), d.fingerprint, d.class, 'open', d.id, ${runId}, ${runId}, d.provider, d.reference, d.account_id, d.transaction_id, d.currency, d.amount
+      from (select distinct on (fingerprint) * from recon_differences where run_id = ${runId} order by fingerprint, id) d
+     order by d.fingerprint
+    on conflict (fingerprint) where status <> 'resolved'
+    do update set last_run_id = excluded.last_run_id, updated_at = now()
+    returning (xmax = 0) as opened`);
+  const opened = [...upserted].filter((row) => row.opened).length;
+  return { runId, status: "completed", summary: computed.summary, failureReason: null, exceptionsOpened: opened, exceptionsSeenAgain: upserted.length - opened };
+}
+
+/** A dry run: the same computation, answered and rolled back; no run, difference or exception is written. */
+export async function dryRun(tx: Transaction, parameters: ResolvedParameters, differencesMax = 500, now = new Date()): Promise<{ summary: RunSummary; differences: DifferenceView[]; windowFrom: Date | null; windowTo: Date | null }> {
+  class Discard extends Error {
+    constructor(readonly value: { summary: RunSummary; differences: DifferenceView[]; windowFrom: Date | null; windowTo: Date | null }) {
+      super("discard");
+    }
+  }
+  try {
+    await tx.transaction(async (savepoint) => {
+      const computed = await computeRun(savepoint, parameters, now);
+      const differences = await workDifferences(savepoint, differencesMax);
+      throw new Discard({ summary: computed.summary, differences, windowFrom: computed.windowFrom, windowTo: computed.windowTo });
+    });
+  } catch (error) {
+    if (error instanceof Discard) return error.value;
+    throw error;
+  }
+  throw new Error("unreachable: the dry run's savepoint always rolls back");
+}
