@@ -61,6 +61,12 @@ describe("reconciliation: statements in, runs, differences", () => {
     for (const name of statementClasses) {
       expect(differences.filter((row) => row.class === name).map((row) => row.reference).sort(), name).toEqual([...manifest.injected[name]].sort());
     }
+    // A difference about a ledger transaction names the customer account it moved, so its exception can offer the correcting adjustment.
+    const aboutTransactions = await database.owner`select d.class::text, a.purpose::text as purpose, e.account_id = d.account_id as same
+      from recon_differences d join recon_exceptions e on e.difference_id = d.id left join accounts a on a.id = d.account_id
+      where d.run_id = ${run.runId} and d.transaction_id is not null`;
+    expect(aboutTransactions.filter((row) => row.class === "amount_mismatch")).toHaveLength(manifest.injected.amount_mismatch.length);
+    for (const row of aboutTransactions) expect(row, row.class as string).toMatchObject({ purpose: "wallet", same: true });
     const [matches] = await database.owner`select count(*) filter (where method = 'settlement')::int as settlement, count(*)::int as total from recon_matches where run_id = ${run.runId}`;
     expect(matches?.settlement).toBe(3);
     expect(matches?.total).toBe(run.summary?.matchedTransactions);

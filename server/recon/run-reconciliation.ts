@@ -378,6 +378,17 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
     }
   }
 
+  // A difference about one ledger transaction names the customer account it moved (wallet or
+  // withdrawal hold): that is where a correcting adjustment goes, so the exception can offer one.
+  await tx.execute(sql`
+    update recon_work_differences d set account_id = customer.account_id
+      from (select distinct on (e.transaction_id) e.transaction_id, e.account_id
+              from ledger_entries e join accounts a on a.id = e.account_id
+             where a.customer_id is not null
+               and e.transaction_id in (select transaction_id from recon_work_differences where transaction_id is not null and account_id is null)
+             order by e.transaction_id, a.purpose = 'wallet' desc, e.id) as customer
+     where d.account_id is null and d.transaction_id = customer.transaction_id`);
+
   const byClass = await tx.execute<{ class: DifferenceClass; currency: string | null; count: number; amount: string | null }>(sql`
     select class, currency::text as currency, count(*)::int as count, sum(amount)::text as amount
       from recon_work_differences group by class, currency order by class, currency`);
