@@ -43,6 +43,11 @@ export function ConsoleShell({ user, children }: { user: ShellUser; children: Re
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
+  // The most specific item whose page this is: /reconciliation/exceptions is Exceptions, not Reconciliation.
+  const activeHref = visible
+    .filter((item) => (item.href === "/" ? pathname === "/" : pathname === item.href || pathname.startsWith(`${item.href}/`)))
+    .reduce<string | null>((best, item) => (best === null || item.href.length > best.length ? item.href : best), null);
+
   return (
     <div className="flex min-h-screen bg-slate-50">
       <aside className="flex w-56 shrink-0 flex-col bg-slate-900 text-slate-200">
@@ -58,7 +63,7 @@ export function ConsoleShell({ user, children }: { user: ShellUser; children: Re
                 {visible
                   .filter((item) => item.group === group)
                   .map((item) => {
-                    const active = item.href === "/" ? pathname === "/" : pathname.startsWith(item.href);
+                    const active = item.href === activeHref;
                     return (
                       <li key={item.href}>
                         <Link

@@ -17,6 +17,7 @@ export const navigation: NavItem[] = [
   { href: "/approvals", label: "Approvals", permission: "adjustment.read", group: "Controls", counts: "approvals" },
   { href: "/policy", label: "Policy", permission: "policy.manage", group: "Controls" },
   { href: "/reconciliation", label: "Reconciliation", permission: "recon.read", group: "Finance" },
+  { href: "/reconciliation/exceptions", label: "Exceptions", permission: "recon.read", group: "Finance" },
   { href: "/dead-letters", label: "Dead letters", permission: "deadletter.read", group: "Operations" },
   { href: "/integrity", label: "Integrity", permission: "monitor.read", group: "Operations" },
   { href: "/audit", label: "Audit trail", permission: "audit.read", group: "Governance" },

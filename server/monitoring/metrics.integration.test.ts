@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedInCaller } from "@/test/support/callers";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
@@ -73,9 +75,12 @@ function lint(text: string): { families: Map<string, Family>; problems: string[]
     if (family.help === undefined) problems.push(`${name} has no HELP`);
     if (family.type === undefined) problems.push(`${name} has no TYPE`);
     if (family.type === "counter" && !name.endsWith("_total")) problems.push(`counter ${name} does not end in _total`);
+    if (family.type !== "counter" && name.endsWith("_total")) problems.push(`${family.type ?? "untyped"} ${name} ends in _total, which only counters may`);
   }
   return { families, problems };
 }
+
+const promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].find((path) => existsSync(path));
 
 describe("GET /api/metrics", () => {
   let database: TestDatabase;
@@ -129,6 +134,15 @@ describe("GET /api/metrics", () => {
     expect(text).toMatch(/countersign_trpc_requests_total\{procedure="monitoring\.alert",type="query",outcome="NOT_FOUND"\} 1/);
     expect(text).toMatch(/countersign_trpc_request_duration_seconds_bucket\{le="\+Inf",procedure="monitoring\.overview",type="query"\} 1/);
     expect(text).not.toMatch(/@/);
+  });
+
+  // The real tool as well, where it is installed (.ci/run installs Debian's prometheus for it).
+  it.skipIf(!promtool)("passes promtool check metrics", async () => {
+    const { metricsResponse } = await import("./metrics");
+    const response = await metricsResponse(new Request("http://localhost/api/metrics", { headers: { authorization: `Bearer ${token}` } }));
+    const checked = spawnSync(promtool ?? "promtool", ["check", "metrics"], { input: await response.text(), encoding: "utf8" });
+    expect(`${checked.stdout}${checked.stderr}`.trim()).toBe("");
+    expect(checked.status).toBe(0);
   });
 
   it("answers health with liveness and database readiness", async () => {

@@ -8,13 +8,14 @@ import { formatForProvider, statementBytesMax, statementProviders, statementRows
 import { StatementFileError, StatementReader, type StatementSummary } from "@/server/recon/read-statement";
 import { Button } from "../../ui/button";
 import { SelectField } from "../../ui/field";
+import { ReconcileStatement } from "../runs/reconcile-statement";
 import { BadRowsTable } from "./bad-rows-table";
 
 type Phase =
   | { step: "idle" }
   | { step: "parsing"; percent: number; rows: number }
   | { step: "uploading"; percent: number; summary: StatementSummary }
-  | { step: "done"; summary: StatementSummary; result: UploadAnswer }
+  | { step: "done"; summary: StatementSummary; result: UploadAnswer; provider: string }
   | { step: "refused"; message: string; summary: StatementSummary | null };
 
 interface UploadAnswer {
@@ -116,7 +117,7 @@ export function UploadStatement() {
     setPhase({ step: "uploading", percent: 0, summary });
     try {
       const answer = await upload(file, provider, (percent) => setPhase({ step: "uploading", percent, summary }));
-      if (answer.status === 200 || answer.status === 201) setPhase({ step: "done", summary, result: answer.body as UploadAnswer });
+      if (answer.status === 200 || answer.status === 201) setPhase({ step: "done", summary, result: answer.body as UploadAnswer, provider });
       else {
         const message = (answer.body as { error?: { message?: string } } | null)?.error?.message ?? `The server refused the file (HTTP ${answer.status}).`;
         setPhase({ step: "refused", message, summary });
@@ -182,7 +183,7 @@ export function UploadStatement() {
           <p>{phase.message}</p>
         </div>
       ) : null}
-      {phase.step === "done" ? <ImportOutcome summary={phase.summary} answer={phase.result} /> : null}
+      {phase.step === "done" ? <ImportOutcome summary={phase.summary} answer={phase.result} provider={phase.provider} /> : null}
     </div>
   );
 }
@@ -202,7 +203,7 @@ function Progress({ label, percent, detail }: { label: string; percent: number; 
   );
 }
 
-function ImportOutcome({ summary, answer }: { summary: StatementSummary; answer: UploadAnswer }) {
+function ImportOutcome({ summary, answer, provider }: { summary: StatementSummary; answer: UploadAnswer; provider: string }) {
   const accepted = answer.import.status === "accepted";
   return (
     <section aria-label="Import summary" className="flex flex-col gap-3 rounded-md border border-slate-200 bg-white p-4">
@@ -243,6 +244,7 @@ function ImportOutcome({ summary, answer }: { summary: StatementSummary; answer:
       ) : (
         <BadRowsTable errors={answer.import.errors} total={answer.import.rejectedRows} />
       )}
+      {accepted ? <ReconcileStatement importId={answer.import.id} provider={provider} /> : null}
       <div className="flex gap-3 text-sm">
         <Link className="text-indigo-700 underline" href={`/reconciliation/statements/${answer.import.id}`}>
           Open the import
