@@ -410,5 +410,12 @@ describe("integrity monitors", () => {
     expect(stateOf(await check(), "database.size")).toBe("critical");
     await setThreshold("database.size", "1099511627776000", "1099511627776000");
     expect(stateOf(await check(), "database.size")).toBe("ok");
+    // Any round trip takes at least 0 ms: with the thresholds at zero the same healthy database is a warning, then critical.
+    await setThreshold("database.latency", "0", "600000");
+    expect(stateOf(await check(), "database.latency")).toBe("warning");
+    await setThreshold("database.latency", "0", "0");
+    expect(stateOf(await check(), "database.latency")).toBe("critical");
+    await setThreshold("database.latency", "600000", "600000");
+    expect(stateOf(await check(), "database.latency")).toBe("ok");
   });
 });
