@@ -1,7 +1,7 @@
 "use client";
 
 import type { FormEvent } from "react";
-import { adjustmentReasons, approvalStatuses } from "@/server/approvals/schemas";
+import { adjustmentReasons, approvalKinds, approvalStatuses } from "@/server/approvals/schemas";
 import { currencyCodes } from "@/server/money";
 import { Button } from "../ui/button";
 import { SelectField, TextField } from "../ui/field";
@@ -25,7 +25,7 @@ export function QueueFiltersForm({ state, errors, onApply, onClear }: { state: Q
     onApply({
       status: pick(approvalStatuses, text("status")),
       reason: pick(adjustmentReasons, text("reason")),
-      kind: pick(["adjustment", "policy_change"] as const, text("kind")),
+      kind: pick(approvalKinds, text("kind")),
       currency: text("currency"),
       amountMin: text("amountMin"),
       amountMax: text("amountMax"),
@@ -48,6 +48,7 @@ export function QueueFiltersForm({ state, errors, onApply, onClear }: { state: Q
         <option value="">Any kind</option>
         <option value="adjustment">Adjustment</option>
         <option value="policy_change">Policy change</option>
+        <option value="monitor_threshold">Monitor threshold</option>
       </SelectField>
       <SelectField label="Reason" name="reason" defaultValue={state.reason ?? ""} error={errors.reasonCode}>
         <option value="">Any reason</option>

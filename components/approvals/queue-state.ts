@@ -2,7 +2,7 @@
 
 import { createParser, parseAsInteger, parseAsString, parseAsStringLiteral, useQueryStates } from "nuqs";
 import type { z } from "zod";
-import { adjustmentReasons, approvalStatuses, type listRequestsInput } from "@/server/approvals/schemas";
+import { adjustmentReasons, approvalKinds, approvalStatuses, type listRequestsInput } from "@/server/approvals/schemas";
 
 export const queues = ["waiting", "mine", "all"] as const;
 export type Queue = (typeof queues)[number];
@@ -30,7 +30,7 @@ export const queueParsers = {
   queue: parseAsStringLiteral(queues),
   status: parseAsStringLiteral(approvalStatuses),
   reason: parseAsStringLiteral(adjustmentReasons),
-  kind: parseAsStringLiteral(["adjustment", "policy_change"] as const),
+  kind: parseAsStringLiteral(approvalKinds),
   currency: parseAsString,
   amountMin: parseAsString,
   amountMax: parseAsString,

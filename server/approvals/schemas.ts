@@ -5,6 +5,7 @@ import { amountString, currencyCodeString } from "../money";
 
 export const adjustmentReasons = ["goodwill", "bonus_correction", "void_bet", "chargeback", "reconciliation_fix", "other"] as const;
 export const approvalStatuses = ["pending", "executed", "rejected", "cancelled", "expired", "failed"] as const;
+export const approvalKinds = ["adjustment", "policy_change", "monitor_threshold"] as const;
 export const justificationLengthMin = 20;
 export const bulkItemsMax = 50;
 
@@ -83,7 +84,7 @@ export const cancelInput = z.strictObject({ requestId: z.uuid(), reason: z.strin
 
 export const requestSummary = z.object({
   id: z.uuid(),
-  kind: z.enum(["adjustment", "policy_change", "monitor_threshold"]),
+  kind: z.enum(approvalKinds),
   status: z.enum(approvalStatuses),
   makerId: z.uuid(),
   makerName: z.string(),
@@ -122,7 +123,7 @@ export const bulkResult = z.object({
 
 export const listRequestsInput = z.strictObject({
   queue: z.enum(["waiting", "mine", "all"]).default("all"),
-  kind: z.enum(["adjustment", "policy_change"]).optional(),
+  kind: z.enum(approvalKinds).optional(),
   status: z.enum(approvalStatuses).optional(),
   reasonCode: z.enum(adjustmentReasons).optional(),
   currency: currencyCodeString.optional(),

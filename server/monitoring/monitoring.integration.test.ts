@@ -150,6 +150,9 @@ describe("integrity monitors", () => {
     await expect(operator.monitoring.decideThreshold(decide)).rejects.toMatchObject({ code: "FORBIDDEN" });
     const pending = await auditor.monitoring.thresholdRequests({ status: "pending" });
     expect(pending.find((request) => request.id === proposal.requestId)).toMatchObject({ current: { warning: "1", critical: "1" }, proposed: { warning: "1", critical: "2" } });
+    // The approvals queue filters by the kind too.
+    const listed = await compliance.approvals.list({ queue: "all", kind: "monitor_threshold", status: "pending" });
+    expect(listed.items.map((item) => item.id)).toEqual([proposal.requestId]);
     // Nothing changed before the approval.
     expect((await database.owner`select max(version)::int as v from monitor_thresholds where monitor = 'ledger.balance_mismatches'`)[0]?.v).toBe(1);
     const decided = await secondAdmin.monitoring.decideThreshold(decide);
