@@ -1,7 +1,6 @@
 import type { DatabaseHandle } from "@/db/client";
 import { systemMeta } from "@/db/schema";
 import { seedDemoStaff } from "./demo-staff";
-import { loadDemoReconReport } from "./load-demo-recon-report";
 import { loadDemoReconciliation } from "./load-demo-reconciliation";
 import { loadDemoWebhooks } from "./load-demo-webhooks";
 import { seedLedger } from "./seed-ledger";
@@ -28,7 +27,5 @@ export async function loadDemoData(handle: DatabaseHandle, log: (line: string) =
   }
   const webhooks = await loadDemoWebhooks(handle);
   if (webhooks) loaded.push(`${webhooks.accepted} provider webhooks for the worker (${webhooks.refused} refused at the door)`);
-  const reconReport = await loadDemoReconReport(handle);
-  if (reconReport) loaded.push(`a reconciliation run with its exceptions (/reconciliation/runs/${reconReport.runId})`);
   return loaded;
 }

@@ -103,6 +103,13 @@ describe("reconciliation: statements in, runs, differences", () => {
     expect(run.summary?.matchedByMethod.amount_date).toBe(2);
   });
 
+  it("a run over all providers compares only the providers whose statements it has: no other provider's deposits are missing at the provider", async () => {
+    const { importId, manifest } = await importSample("acmepay", 303, 1);
+    const all = await finance.caller.recon.runs.dryRun({ scope: "payments", importIds: [importId], from: manifest.from, to: manifest.to });
+    expectExactly(all.summary.byClass, manifest);
+    expect(all.differences.every((difference) => difference.provider === "acmepay")).toBe(true);
+  });
+
   it("a dry run answers the same differences and writes no run, difference or exception", async () => {
     const { importId, manifest } = await importSample("acmepay", 303, 1);
     const before = { runs: await count("recon_runs"), differences: await count("recon_differences"), exceptions: await count("recon_exceptions"), matches: await count("recon_matches") };

@@ -179,7 +179,10 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
              row_number() over (partition by provider, reference, kind order by id) > 1 as duplicate
         from statement_lines
        where import_id = any(${uuidArray(parameters.importIds)}) and kind::text = any(${`{${kinds.join(",")}}`}::text[]) ${providerFilter(sql`provider`)}`);
-    // The ledger side: postings that carry the provider, and the payment and withdrawal records.
+    // The ledger side: postings that carry the provider, and the payment and withdrawal records, of
+    // the providers whose statements are in the run only: without a statement from a provider,
+    // none of its items is "missing at the provider".
+    const itemProviderFilter = (column: SQL) => (parameters.provider ? providerFilter(column) : sql`and ${column} in (select distinct provider from recon_lines)`);
     const items =
       parameters.scope === "payments"
         ? sql`
@@ -187,23 +190,23 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
                  (t.occurred_at at time zone 'UTC')::date as occurred_on, 'paid' as status
             from ledger_transactions t
            where t.kind = 'deposit' and t.occurred_at >= ${lower} and t.occurred_at < ${upper} and t.external_reference is not null
-             and t.metadata ? 'provider' ${providerFilter(sql`t.metadata->>'provider'`)}
+             and t.metadata ? 'provider' ${itemProviderFilter(sql`t.metadata->>'provider'`)}
           union all
           select p.provider, p.payment_id, p.ledger_transaction_id, p.amount, p.currency::text, (p.occurred_at at time zone 'UTC')::date,
                  case p.status when 'succeeded' then 'paid' else 'failed' end
             from provider_payments p
-           where p.occurred_at >= ${lower} and p.occurred_at < ${upper} ${providerFilter(sql`p.provider`)}`
+           where p.occurred_at >= ${lower} and p.occurred_at < ${upper} ${itemProviderFilter(sql`p.provider`)}`
         : sql`
           select t.metadata->>'provider' as provider, t.external_reference as reference, t.id as transaction_id, t.amount, t.currency::text as currency,
                  (t.occurred_at at time zone 'UTC')::date as occurred_on, 'paid' as status
             from ledger_transactions t
            where t.kind = 'withdrawal' and t.occurred_at >= ${lower} and t.occurred_at < ${upper} and t.external_reference is not null
-             and t.metadata ? 'provider' ${providerFilter(sql`t.metadata->>'provider'`)}
+             and t.metadata ? 'provider' ${itemProviderFilter(sql`t.metadata->>'provider'`)}
           union all
           select w.provider, w.withdrawal_id, coalesce(w.settle_transaction_id, w.hold_transaction_id), w.amount, w.currency::text,
                  (w.requested_at at time zone 'UTC')::date, case w.status when 'requested' then 'pending' else w.status::text end
             from provider_withdrawals w
-           where w.requested_at >= ${lower} and w.requested_at < ${upper} ${providerFilter(sql`w.provider`)}`;
+           where w.requested_at >= ${lower} and w.requested_at < ${upper} ${itemProviderFilter(sql`w.provider`)}`;
     await tx.execute(sql`create temporary table recon_items on commit drop as select row_number() over () as item_no, i.* from (${items}) i`);
     await tx.execute(sql`analyze recon_lines`);
     await tx.execute(sql`analyze recon_items`);
