@@ -85,7 +85,7 @@ function checkedRows(format: StatementFormat, columns: Partial<Record<StatementF
   const dateParts =
     format.dates === "iso"
       ? sql`case when ${cell("bookedOn")} collate "C" ~ '^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$' then array[substr(${cell("bookedOn")}, 1, 4)::int, substr(${cell("bookedOn")}, 6, 2)::int, substr(${cell("bookedOn")}, 9, 2)::int] end`
-      : sql`case when ${cell("bookedOn")} collate "C" ~ '^[0-9][0-9]([./])[0-9][0-9]\\1[0-9][0-9][0-9][0-9]$'
+      : sql`case when (${cell("bookedOn")} collate "C" ~ '^[0-9][0-9]\\.[0-9][0-9]\\.[0-9][0-9][0-9][0-9]$' or ${cell("bookedOn")} collate "C" ~ '^[0-9][0-9]/[0-9][0-9]/[0-9][0-9][0-9][0-9]$')
                  then array[substr(${cell("bookedOn")}, 7, 4)::int, substr(${cell("bookedOn")}, 4, 2)::int, substr(${cell("bookedOn")}, 1, 2)::int] end`;
   return sql`
     select v.*,
