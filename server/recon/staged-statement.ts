@@ -82,27 +82,31 @@ function checkedRows(format: StatementFormat, columns: Partial<Record<StatementF
   };
   const exponents: Record<string, string> = Object.fromEntries(currencies.map((currency) => [currency.code, String(currency.exponent)]));
   const amountPlain = format.decimal === "," ? sql`case when ${cell("amount")} collate "C" ~ '^-?(0|[1-9][0-9]*)(,[0-9]+)?$' then replace(${cell("amount")}, ',', '.') end` : cell("amount");
-  const dateParts =
+  const date = cell("bookedOn");
+  // Year, month and day as integers once the shape is right (ISO, or day-first with . or /).
+  const shape =
     format.dates === "iso"
-      ? sql`case when ${cell("bookedOn")} collate "C" ~ '^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$' then array[substr(${cell("bookedOn")}, 1, 4)::int, substr(${cell("bookedOn")}, 6, 2)::int, substr(${cell("bookedOn")}, 9, 2)::int] end`
-      : sql`case when (${cell("bookedOn")} collate "C" ~ '^[0-9][0-9]\\.[0-9][0-9]\\.[0-9][0-9][0-9][0-9]$' or ${cell("bookedOn")} collate "C" ~ '^[0-9][0-9]/[0-9][0-9]/[0-9][0-9][0-9][0-9]$')
-                 then array[substr(${cell("bookedOn")}, 7, 4)::int, substr(${cell("bookedOn")}, 4, 2)::int, substr(${cell("bookedOn")}, 1, 2)::int] end`;
+      ? sql`${date} collate "C" ~ '^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$'`
+      : sql`(${date} collate "C" ~ '^[0-9][0-9]\\.[0-9][0-9]\\.[0-9][0-9][0-9][0-9]$' or ${date} collate "C" ~ '^[0-9][0-9]/[0-9][0-9]/[0-9][0-9][0-9][0-9]$')`;
+  const [yearAt, monthAt, dayAt] = format.dates === "iso" ? [1, 6, 9] : [7, 4, 1];
   return sql`
-    select v.*,
+    select v.seq, v.reference, v.kind, v.status, v.currency, v.exponent, v.amount_text, v.booked_on, v.covers, v.description,
            (v.reference collate "C" ~ ${referenceRegex} and char_length(v.reference) <= 100 and v.kind is not null and v.status is not null and v.exponent is not null
             and v.amount_text collate "C" ~ '^(0|[1-9][0-9]*)(\\.[0-9]+)?$' and char_length(v.amount_raw) <= 40
-            and char_length(split_part(v.amount_text, '.', 1)) <= 20 and char_length(split_part(v.amount_text, '.', 2)) <= v.exponent
-            and v.amount_text collate "C" !~ '^0(\\.0+)?$'
+            and (case when v.point = 0 then char_length(v.amount_text) else v.point - 1 end) <= 20
+            and (case when v.point = 0 then 0 else char_length(v.amount_text) - v.point end) <= v.exponent
+            and translate(v.amount_text, '0.', '') <> ''
             and v.booked_on is not null
             and case when v.kind = 'settlement'
                      then cardinality(v.covers) between 1 and 10000
                           and (select bool_and(ref collate "C" ~ ${referenceRegex} and char_length(ref) <= 100) and count(distinct ref) = count(*) from unnest(v.covers) as ref)
                      else v.covers_raw = '' end
             and (v.description is null or ${jsLength(sql`v.description`)} <= 500)) as ok
-      from (select w.*,
-                   case when w.date_parts is null or not (w.date_parts[1] between 2000 and 2100 and w.date_parts[2] between 1 and 12) then null
-                        when w.date_parts[3] between 1 and extract(day from make_date(w.date_parts[1], w.date_parts[2], 1) + interval '1 month - 1 day')
-                        then make_date(w.date_parts[1], w.date_parts[2], w.date_parts[3]) end as booked_on
+      from (select w.*, position('.' in w.amount_text) as point,
+                   case when w.y between 2000 and 2100 and w.m between 1 and 12
+                         and w.d between 1 and case when w.m = 2 then case when w.y % 4 = 0 and (w.y % 100 <> 0 or w.y % 400 = 0) then 29 else 28 end
+                                                    when w.m in (4, 6, 9, 11) then 30 else 31 end
+                        then make_date(w.y, w.m, w.d) end as booked_on
               from (select s.seq,
                    ${cell("reference")} as reference,
                    ${lookup(cell("kind"), format.kinds)} as kind,
@@ -111,7 +115,9 @@ function checkedRows(format: StatementFormat, columns: Partial<Record<StatementF
                    ${lookup(cell("currency"), exponents)}::int as exponent,
                    ${cell("amount")} as amount_raw,
                    coalesce(${amountPlain}, '') as amount_text,
-                   ${dateParts} as date_parts,
+                   case when ${shape} then substr(${date}, ${sql.raw(String(yearAt))}, 4)::int end as y,
+                   case when ${shape} then substr(${date}, ${sql.raw(String(monthAt))}, 2)::int end as m,
+                   case when ${shape} then substr(${date}, ${sql.raw(String(dayAt))}, 2)::int end as d,
                    ${cell("covers")} as covers_raw,
                    case when ${cell("covers")} = '' then '{}'::text[]
                         else array(select ${jsTrim(sql`part`)} from unnest(string_to_array(${cell("covers")}, ${format.coversSeparator})) with ordinality as p(part, n)
