@@ -204,7 +204,7 @@ async function importStaged(
     const result = await db.transaction(async (tx) => {
       await tx.execute(sql`set local statement_timeout = '10min'`);
       try {
-        await stageFile(tx, input.bytes, format, header.cells.length);
+        await stageFile(tx, input.bytes);
       } catch (error) {
         // Rows with another number of cells, stray carriage returns and the like: the reader decides.
         throw new NotStaged(error instanceof Error ? error.message : "COPY failed");

@@ -96,7 +96,7 @@ describe("staged statement import: SQL checks agree with the JavaScript reader",
       expect(expected.filter((ok) => !ok).length).toBeGreaterThan(60);
 
       const verdicts = await database.app.db.transaction(async (tx) => {
-        await stageFile(tx, new TextEncoder().encode(text), format, header.cells.length);
+        await stageFile(tx, new TextEncoder().encode(text));
         return stagedVerdicts(tx, format, header.reader.columnIndexes);
       });
       const disagreements = lines.map((line, index) => ({ line, js: expected[index], sql: verdicts[index] })).filter((row) => row.js !== row.sql);
@@ -119,7 +119,7 @@ describe("staged statement import: SQL checks agree with the JavaScript reader",
         const header = stagedHeader(text, format);
         if (!header) throw new Error("the header is not read");
         const staged = await database.app.db.transaction(async (tx) => {
-          await stageFile(tx, new TextEncoder().encode(text), format, header.cells.length);
+          await stageFile(tx, new TextEncoder().encode(text));
           return checkStaged(tx, format, header.reader.columnIndexes);
         });
         expect(staged).toEqual(summary);
@@ -153,6 +153,25 @@ describe("staged statement import: SQL checks agree with the JavaScript reader",
     expect(stagedEligible("reference,kind\n\\.\nA,payment\n")).toBe(false);
     expect(stagedEligible("reference,kind\r\nA,payment\nB,payment\n")).toBe(false);
     expect(stagedEligible("reference,kind\nA,payment\n")).toBe(true);
+    // A row with more cells than the header makes COPY fail: the reader takes the file (and, like
+    // papaparse, ignores the extra cell); a row with fewer cells is a bad row it names.
+    const wide = `${fileFor(countersignFormat, [{ reference: "W-1" }])}W-2,payment,paid,1.00,EUR,2026-01-02,,,extra\n`;
+    const wideResult = await importStatement(database.app.db, { provider: "acmepay", fileName: "wide.csv", bytes: new TextEncoder().encode(wide), staffId, request });
+    expect([wideResult.import.status, wideResult.import.rowCount]).toEqual(["accepted", 2]);
+    const narrow = `${fileFor(countersignFormat, [{ reference: "N-1" }])}N-2,payment,paid,1.00,EUR\n`;
+    const narrowResult = await importStatement(database.app.db, { provider: "acmepay", fileName: "narrow.csv", bytes: new TextEncoder().encode(narrow), staffId, request });
+    expect(narrowResult.import.status).toBe("rejected");
+    expect(narrowResult.import.errors).toEqual([{ row: 2, field: "booked_on", reason: "is required." }]);
+    // No newline after the last row: COPY and papaparse both read it.
+    const unterminated = fileFor(countersignFormat, [{ reference: "U-1" }, { reference: "U-2" }]).replace(/\n$/, "");
+    const header = stagedHeader(unterminated, countersignFormat);
+    if (!header) throw new Error("the header is not read");
+    const staged = await database.app.db.transaction(async (tx) => {
+      await stageFile(tx, new TextEncoder().encode(unterminated));
+      return checkStaged(tx, countersignFormat, header.reader.columnIndexes);
+    });
+    expect(staged?.rowCount).toBe(2);
+
     const text = fileFor(countersignFormat, [{}, { reference: "Z-1", amount: "1.005" }, { reference: "Z-2" }]);
     const result = await importStatement(database.app.db, { provider: "acmepay", fileName: "bad.csv", bytes: new TextEncoder().encode(text), staffId, request });
     expect(result.import.status).toBe("rejected");

@@ -22,7 +22,7 @@ import { StatementReader, type StatementSummary } from "./read-statement";
  * end-of-data marker), line ends all LF or all CRLF, and a header on the first line.
  */
 export function stagedEligible(text: string): boolean {
-  if (text.includes('"') || text.includes("\\.")) return false;
+  if (text.includes('"') || text.includes("\\.") || text.includes("\u001e") || text.includes("\u001f")) return false;
   if (text.includes("\r") && /\r(?!\n)|(?<!\r)\n/.test(text)) return false;
   const end = text.indexOf("\n");
   const header = (end < 0 ? text : text.slice(0, end)).replace(/\r$/, "");
@@ -49,13 +49,16 @@ const jsLength = (value: SQL) => sql`(char_length(${value}) + char_length(regexp
 /** referencePattern; the length (at most 100) is checked apart: a bounded repetition is slow in PostgreSQL's regex engine. */
 const referenceRegex = "^[A-Za-z0-9][A-Za-z0-9._:/-]*$";
 
-/** Copies the raw file into recon_stage (c1..cN text, in file order), dropped at commit. */
-export async function stageFile(tx: Transaction, bytes: Uint8Array, format: StatementFormat, columns: number): Promise<void> {
-  const cells = Array.from({ length: columns }, (_, index) => `c${index + 1}`);
-  await tx.execute(sql.raw(`create temporary table recon_stage (seq bigint generated always as identity, ${cells.map((cell) => `${cell} text`).join(", ")}) on commit drop`));
+/**
+ * Copies the raw file's data rows into recon_stage (seq, line), one row per line in file order,
+ * dropped at commit. Each line is one cell (the delimiter and quote given to COPY are control
+ * characters an eligible file does not hold), so no row can make COPY fail: a row with fewer or
+ * more cells than the header is read like papaparse reads it, by the split in checkedRows.
+ */
+export async function stageFile(tx: Transaction, bytes: Uint8Array): Promise<void> {
+  await tx.execute(sql`create temporary table recon_stage (seq bigint generated always as identity, line text) on commit drop`);
   const client = (tx as unknown as { session: { client: postgres.TransactionSql } }).session.client;
-  const delimiter = format.delimiter === ";" ? ";" : ",";
-  const stream = await client.unsafe(`copy recon_stage (${cells.join(", ")}) from stdin with (format csv, header true, delimiter '${delimiter}')`).writable();
+  const stream = await client.unsafe(`copy recon_stage (line) from stdin with (format csv, header true, delimiter E'\\x1f', quote E'\\x1e')`).writable();
   const chunk = 1024 * 1024;
   for (let offset = 0; offset < bytes.byteLength; offset += chunk) {
     if (!stream.write(bytes.subarray(offset, offset + chunk))) await new Promise((resolve) => stream.once("drain", resolve));
@@ -78,7 +81,7 @@ function lookup(value: SQL, words: Record<string, string>): SQL {
 function checkedRows(format: StatementFormat, columns: Partial<Record<StatementField, number>>): SQL {
   const cell = (field: StatementField): SQL => {
     const index = columns[field];
-    return index === undefined ? sql`''::text` : sql.raw(`coalesce(s.c${index + 1}, '')`);
+    return index === undefined ? sql`''::text` : sql.raw(`coalesce(s.cells[${index + 1}], '')`);
   };
   const exponents: Record<string, string> = Object.fromEntries(currencies.map((currency) => [currency.code, String(currency.exponent)]));
   const amountPlain = format.decimal === "," ? sql`case when ${cell("amount")} collate "C" ~ '^-?(0|[1-9][0-9]*)(,[0-9]+)?$' then replace(${cell("amount")}, ',', '.') end` : cell("amount");
@@ -123,7 +126,7 @@ function checkedRows(format: StatementFormat, columns: Partial<Record<StatementF
                         else array(select ${jsTrim(sql`part`)} from unnest(string_to_array(${cell("covers")}, ${format.coversSeparator})) with ordinality as p(part, n)
                                     where ${jsTrim(sql`part`)} <> '' order by n) end as covers,
                    case when ${cell("description")} = '' then null else nullif(${jsTrim(cell("description"))}, '') end as description
-              from recon_stage s offset 0) w offset 0) v`;
+              from (select seq, string_to_array(line, ${format.delimiter}::text) as cells from recon_stage offset 0) s offset 0) w offset 0) v`;
 }
 
 /** Per staged row (in file order): whether the SQL checks accept it. For the agreement test. */
