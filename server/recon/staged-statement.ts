@@ -8,18 +8,19 @@ import { StatementReader, type StatementSummary } from "./read-statement";
 
 /**
  * The fast way in for a statement: the raw bytes go to PostgreSQL with one COPY into a temporary
- * table of text cells, and every row is checked there with set-based SQL that applies the same
+ * table of lines, split into cells and checked there with set-based SQL that applies the same
  * rules as StatementReader (server/recon/read-statement.ts). The SQL only decides whether EVERY row
- * is good; the moment anything is off (a bad row, a blank row, a row with another number of cells,
- * more rows than the limit, a COPY error) the caller falls back to the JavaScript reader, which
+ * is good; the moment anything is off (a bad row, a blank row, more rows than the limit) the
+ * caller falls back to the JavaScript reader, which
  * then names every bad row with its field and reason. So the messages a person sees always come
  * from one place, and the SQL never has to be more than a verdict per row.
  * staged-statement.integration.test.ts proves the two verdicts agree row by row on a corpus of
  * good and bad rows for both formats.
  *
  * Only files whose CSV reading by COPY is certain to equal papaparse's go this way: no quote
- * characters (COPY treats a quote inside an unquoted cell differently), no backslash-dot (COPY's
- * end-of-data marker), line ends all LF or all CRLF, and a header on the first line.
+ * characters (papaparse reads quoted cells), no backslash-dot (COPY's end-of-data marker), none of
+ * the two control characters COPY is given as delimiter and quote, line ends all LF or all CRLF
+ * (COPY refuses a stray carriage return), and a header on the first line.
  */
 export function stagedEligible(text: string): boolean {
   if (text.includes('"') || text.includes("\\.") || text.includes("\u001e") || text.includes("\u001f")) return false;
