@@ -78,6 +78,11 @@ export class StatementReader {
 
   constructor(private readonly format: StatementFormat) {}
 
+  /** The column index of each field found in the header. */
+  get columnIndexes(): Partial<Record<StatementField, number>> {
+    return { ...this.columns };
+  }
+
   get headerRead(): boolean {
     return this.headerSeen;
   }

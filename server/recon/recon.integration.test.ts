@@ -67,9 +67,13 @@ describe("reconciliation: statements in, runs, differences", () => {
       where d.run_id = ${run.runId} and d.transaction_id is not null`;
     expect(aboutTransactions.filter((row) => row.class === "amount_mismatch")).toHaveLength(manifest.injected.amount_mismatch.length);
     for (const row of aboutTransactions) expect(row, row.class as string).toMatchObject({ purpose: "wallet", same: true });
-    const [matches] = await database.owner`select count(*) filter (where method = 'settlement')::int as settlement, count(*)::int as total from recon_matches where run_id = ${run.runId}`;
-    expect(matches?.settlement).toBe(3);
-    expect(matches?.total).toBe(run.summary?.matchedTransactions);
+    const [matches] = await database.owner`select count(*) filter (where method = 'settlement')::int as settlement,
+      count(distinct line_id) filter (where method = 'amount_date')::int as amount_date, count(*) filter (where method = 'reference')::int as reference
+      from recon_matches where run_id = ${run.runId}`;
+    // Matches by amount and date and by settlement are stored; matches by reference only counted.
+    expect(matches).toEqual({ settlement: 3, amount_date: run.summary?.matchedByMethod.amount_date, reference: 0 });
+    expect(run.summary?.matchedByMethod.reference).toBeGreaterThan(0);
+    expect(run.summary?.matchedLines).toBe((run.summary?.matchedByMethod.reference ?? 0) + (run.summary?.matchedByMethod.amount_date ?? 0) + (run.summary?.matchedByMethod.settlement ?? 0));
     const detail = await auditor.caller.recon.runs.get({ id: run.runId });
     expect(detail.run.importIds).toEqual([importId]);
     expect(detail.run.parameters).toMatchObject({ scope: "payments", dateWindowDays: builtInReconDefaults.dateWindowDays });

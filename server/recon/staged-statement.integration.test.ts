@@ -1,0 +1,180 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signedInCaller } from "@/test/support/callers";
+import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
+import { countersignFormat, europeanFormat, type StatementFormat } from "./formats";
+import { importStatement } from "./import-statement";
+import { readStatementText, StatementReader, type StatementLineInput } from "./read-statement";
+import { checkStaged, stagedEligible, stagedHeader, stagedVerdicts, stageFile } from "./staged-statement";
+
+/**
+ * The SQL checks of the staged import (staged-statement.ts) and the JavaScript reader
+ * (read-statement.ts) must give the same verdict on every row, or a file could be accepted by one
+ * and refused by the other. This corpus holds good rows and, per field, the bad spellings the reader
+ * refuses and the edge cases it accepts; each row's verdicts are compared one by one.
+ */
+const request = { correlationId: "recon-staged-0001", ip: "127.0.0.1", userAgent: "vitest" };
+
+interface Variant {
+  reference?: string;
+  kind?: string;
+  status?: string;
+  amount?: string;
+  currency?: string;
+  bookedOn?: string;
+  covers?: string;
+  description?: string;
+}
+
+function corpus(format: StatementFormat): Variant[] {
+  const eu = format === europeanFormat;
+  const payment = eu ? "PAYIN" : "payment";
+  const settlement = eu ? "SETTLEMENT" : "settlement";
+  const amount = (text: string) => (eu ? text.replace(".", ",") : text);
+  const date = (iso: string) => (eu ? `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}` : iso);
+  const variants: Variant[] = [{}];
+  for (const reference of ["", "A", "a.b_c:d/e-f", "-A", ".A", "A B", " A", "A ", "Ä1", "A".repeat(100), "A".repeat(101), "A|B", "١٢", "A\u00a0"]) variants.push({ reference });
+  for (const kind of ["", payment, settlement, eu ? "payin" : "Payment", eu ? "PAYOUT" : "withdrawal", "fee", "FEE", "REFUND", "refund", " payment", "__proto__", "constructor"]) variants.push({ kind, covers: kind === settlement ? "R-1" : "" });
+  for (const status of ["", "paid", "SETTLED", "PENDING", "pending", "REJECTED", "failed", "toString", "Paid"]) variants.push({ status });
+  for (const currency of ["", "EUR", "eur", "XXX", "JPY", "BTC", "BHD", " EUR", "EURO"]) variants.push({ currency });
+  const amounts = [
+    ["", "EUR"], ["0", "EUR"], ["0.00", "EUR"], ["-1.00", "EUR"], ["-0", "EUR"], ["+1.00", "EUR"], ["1", "EUR"], ["1.5", "EUR"], ["1.50", "EUR"], ["1.505", "EUR"],
+    ["01.00", "EUR"], [".50", "EUR"], ["5.", "EUR"], ["1e3", "EUR"], ["1 000.00", "EUR"], ["1,000.00", "EUR"], ["1.000,00", "EUR"], [" 1.00", "EUR"], ["1.00 ", "EUR"],
+    ["10", "JPY"], ["10.5", "JPY"], ["10.0", "JPY"], ["0.00000001", "BTC"], ["0.000000001", "BTC"], ["1.234", "BHD"], ["1.2345", "BHD"],
+    ["12345678901234567890", "EUR"], ["123456789012345678901", "EUR"], ["12345678901234567890.12", "EUR"], ["１０", "EUR"], ["NaN", "EUR"], ["Infinity", "EUR"], ["0x10", "EUR"],
+    ["1,5", "EUR"], ["1.5", "XXX"],
+  ];
+  for (const [text = "", currency = "EUR"] of amounts) {
+    variants.push({ amount: text.includes(",") || text.includes(".") ? text : text, currency });
+    variants.push({ amount: amount(text), currency });
+  }
+  for (const bookedOn of ["", "2026-03-31", "2026-02-29", "2024-02-29", "2026-02-30", "2026-13-01", "2026-00-10", "2026-04-31", "1999-12-31", "2000-01-01", "2100-12-31", "2101-01-01",
+    "31.03.2026", "31/03/2026", "31.03/2026", "29.02.2024", "29.02.2026", "31.04.2026", "00.01.2026", "1.3.2026", "2026-3-1", " 2026-03-31", "2026-03-31 ", "٢٠٢٦-03-31", date("2026-01-15")]) variants.push({ bookedOn });
+  for (const covers of ["R-1", "R-1|R-2", " R-1 | R-2 ", "R-1||R-2", "|", "", "R-1|R-1", "R 1", "R-1|-R", "\u3000R-1\u00a0"]) {
+    variants.push({ kind: settlement, covers });
+    variants.push({ covers });
+  }
+  for (const description of ["", "Card", "  padded  ", "=HYPERLINK(x)", "x".repeat(500), "x".repeat(501), ` ${"x".repeat(500)} `, "😀".repeat(250), "😀".repeat(251), "\u00a0\u2003", "tab\tinside"]) variants.push({ description });
+  return variants;
+}
+
+function fileFor(format: StatementFormat, variants: Variant[], newline = "\n"): string {
+  const eu = format === europeanFormat;
+  const base = { reference: "R-100", kind: eu ? "PAYIN" : "payment", status: eu ? "SETTLED" : "paid", amount: eu ? "12,50" : "12.50", currency: "EUR", bookedOn: eu ? "15.01.2026" : "2026-01-15", covers: "", description: "" };
+  const h = format.headers;
+  const header = [h.reference, h.kind, h.status, h.amount, h.currency, h.bookedOn, h.covers, h.description].join(format.delimiter);
+  const rows = variants.map((variant) => {
+    const row = { ...base, ...variant };
+    return [row.reference, row.kind, row.status, row.amount, row.currency, row.bookedOn, row.covers, row.description].join(format.delimiter);
+  });
+  return `${header}${newline}${rows.join(newline)}${newline}`;
+}
+
+describe("staged statement import: SQL checks agree with the JavaScript reader", () => {
+  let database: TestDatabase;
+  let staffId: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ maxConnections: 5 });
+    staffId = (await signedInCaller(database.app.db, "finance")).member.id;
+  }, 120_000);
+  afterAll(() => database.drop());
+
+  for (const format of [countersignFormat, europeanFormat]) {
+    it(`gives the same verdict on every row of the corpus (${format.id})`, async () => {
+      const variants = corpus(format).filter((variant) => !Object.values(variant).some((value) => value.includes(format.delimiter) || value.includes("\n")));
+      const text = fileFor(format, variants);
+      expect(stagedEligible(text)).toBe(true);
+      const header = stagedHeader(text, format);
+      if (!header) throw new Error("the corpus header is not read");
+      const reader = new StatementReader(format);
+      const expected: boolean[] = [];
+      const lines = text.split("\n").slice(1, -1);
+      reader.header(header.cells);
+      for (const line of lines) expected.push(reader.row(line.split(format.delimiter)) !== null);
+      expect(expected.filter(Boolean).length).toBeGreaterThan(20);
+      expect(expected.filter((ok) => !ok).length).toBeGreaterThan(60);
+
+      const verdicts = await database.app.db.transaction(async (tx) => {
+        await stageFile(tx, new TextEncoder().encode(text));
+        return stagedVerdicts(tx, format, header.reader.columnIndexes);
+      });
+      const disagreements = lines.map((line, index) => ({ line, js: expected[index], sql: verdicts[index] })).filter((row) => row.js !== row.sql);
+      expect(disagreements).toEqual([]);
+      expect(verdicts).toHaveLength(lines.length);
+    });
+
+    it(`stores exactly the lines the JavaScript reader reads from a good file, CRLF included (${format.id})`, async () => {
+      const variants = corpus(format).filter((variant) => !Object.values(variant).some((value) => value.includes(format.delimiter) || value.includes("\n")));
+      const good = variants.filter((variant) => {
+        const reader = new StatementReader(format);
+        reader.header((fileFor(format, []).split("\n")[0] ?? "").split(format.delimiter));
+        return reader.row((fileFor(format, [variant]).split("\n")[1] ?? "").split(format.delimiter)) !== null;
+      });
+      for (const newline of ["\n", "\r\n"]) {
+        const text = fileFor(format, good.map((variant, index) => ({ ...variant, reference: variant.reference ?? `R-${index}-${newline.length}` })), newline);
+        const expected: StatementLineInput[] = [];
+        const summary = readStatementText(text, format, (line) => expected.push(line));
+        // The staged way takes this file (no fallback to the reader): its summary is the reader's.
+        const header = stagedHeader(text, format);
+        if (!header) throw new Error("the header is not read");
+        const staged = await database.app.db.transaction(async (tx) => {
+          await stageFile(tx, new TextEncoder().encode(text));
+          return checkStaged(tx, format, header.reader.columnIndexes);
+        });
+        expect(staged).toEqual(summary);
+        const result = await importStatement(database.app.db, { provider: format === europeanFormat ? "globalpsp" : "acmepay", fileName: "corpus.csv", bytes: new TextEncoder().encode(text), staffId, request });
+        expect(result.import.status).toBe("accepted");
+        expect(result.summary).toEqual(summary);
+        const stored = await database.app.db.execute<Record<string, unknown>>(sql`
+          select line_no, reference, kind::text as kind, status, amount::text as amount, currency::text as currency, booked_on::text as booked_on, covers, description
+            from statement_lines where import_id = ${result.import.id} order by line_no`);
+        expect(
+          [...stored].map((row) => ({ ...row, amount: String(row.amount).replace(/\.?0+$/, "") })),
+        ).toEqual(
+          expected.map((line) => ({
+            line_no: line.lineNo,
+            reference: line.reference,
+            kind: line.kind,
+            status: line.status,
+            amount: line.amount.includes(".") ? line.amount.replace(/\.?0+$/, "") : line.amount,
+            currency: line.currency,
+            booked_on: line.bookedOn,
+            covers: line.covers,
+            description: line.description,
+          })),
+        );
+      }
+    });
+  }
+
+  it("falls back to the reader for a file COPY could read differently, and for a bad row names row, field and reason", async () => {
+    expect(stagedEligible('reference,kind\n"A",payment\n')).toBe(false);
+    expect(stagedEligible("reference,kind\n\\.\nA,payment\n")).toBe(false);
+    expect(stagedEligible("reference,kind\r\nA,payment\nB,payment\n")).toBe(false);
+    expect(stagedEligible("reference,kind\nA,payment\n")).toBe(true);
+    // A row with more cells than the header makes COPY fail: the reader takes the file (and, like
+    // papaparse, ignores the extra cell); a row with fewer cells is a bad row it names.
+    const wide = `${fileFor(countersignFormat, [{ reference: "W-1" }])}W-2,payment,paid,1.00,EUR,2026-01-02,,,extra\n`;
+    const wideResult = await importStatement(database.app.db, { provider: "acmepay", fileName: "wide.csv", bytes: new TextEncoder().encode(wide), staffId, request });
+    expect([wideResult.import.status, wideResult.import.rowCount]).toEqual(["accepted", 2]);
+    const narrow = `${fileFor(countersignFormat, [{ reference: "N-1" }])}N-2,payment,paid,1.00,EUR\n`;
+    const narrowResult = await importStatement(database.app.db, { provider: "acmepay", fileName: "narrow.csv", bytes: new TextEncoder().encode(narrow), staffId, request });
+    expect(narrowResult.import.status).toBe("rejected");
+    expect(narrowResult.import.errors).toEqual([{ row: 2, field: "booked_on", reason: "is required." }]);
+    // No newline after the last row: COPY and papaparse both read it.
+    const unterminated = fileFor(countersignFormat, [{ reference: "U-1" }, { reference: "U-2" }]).replace(/\n$/, "");
+    const header = stagedHeader(unterminated, countersignFormat);
+    if (!header) throw new Error("the header is not read");
+    const staged = await database.app.db.transaction(async (tx) => {
+      await stageFile(tx, new TextEncoder().encode(unterminated));
+      return checkStaged(tx, countersignFormat, header.reader.columnIndexes);
+    });
+    expect(staged?.rowCount).toBe(2);
+
+    const text = fileFor(countersignFormat, [{}, { reference: "Z-1", amount: "1.005" }, { reference: "Z-2" }]);
+    const result = await importStatement(database.app.db, { provider: "acmepay", fileName: "bad.csv", bytes: new TextEncoder().encode(text), staffId, request });
+    expect(result.import.status).toBe("rejected");
+    expect(result.import.errors).toEqual([{ row: 2, field: "amount", reason: "has 3 decimal places; EUR amounts have at most 2 decimal places. Amounts are never rounded." }]);
+  });
+});
