@@ -47,6 +47,11 @@ export function amountDisplay(amount: string, currency: string | null): string {
   return currency && findCurrency(currency) ? formatAmountDisplay(new MoneyDecimal(amount), currency) : amount;
 }
 
+/** A matched share ("0.9263") as a percentage with two places ("92.63%"), exact; a dash without one. */
+export function sharePercent(share: string | null | undefined): string {
+  return share ? `${new MoneyDecimal(share).times(100).toFixed(2)}%` : "—";
+}
+
 /** An amount with its currency in tabular figures, or a dash when there is none. */
 export function MoneyText({ amount, currency, className }: { amount: string | null; currency: string | null; className?: string }) {
   if (amount === null) return <span className="text-slate-500">—</span>;

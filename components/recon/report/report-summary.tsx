@@ -1,12 +1,7 @@
 "use client";
 
 import type { ReportSummary } from "@/server/recon/report-schemas";
-import { MoneyDecimal } from "@/server/money";
-import { classLabels, MoneyText } from "./recon-format";
-
-function percent(share: string | null): string {
-  return share === null ? "—" : `${new MoneyDecimal(share).times(100).toFixed(2)}%`;
-}
+import { classLabels, MoneyText, sharePercent } from "./recon-format";
 
 /** Matched share and, per class and currency, how many differences and how much is at stake. */
 export function ReportSummaryView({ summary }: { summary: ReportSummary }) {
@@ -16,7 +11,7 @@ export function ReportSummaryView({ summary }: { summary: ReportSummary }) {
         Summary
       </h2>
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
-        <Card label="Matched share" value={percent(summary.matchedShare)} />
+        <Card label="Matched share" value={sharePercent(summary.matchedShare)} />
         <Card label="Statement lines" value={summary.lines === null ? "—" : summary.lines.toLocaleString("en-GB")} />
         <Card label="Matched lines" value={summary.matchedLines.toLocaleString("en-GB")} />
         <Card label="Differences" value={summary.differences.toLocaleString("en-GB")} />

@@ -4,7 +4,6 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
-import { formatAmountDisplay, MoneyDecimal } from "@/server/money";
 import { statementProviders } from "@/server/recon/formats";
 import type { RunSummary } from "@/server/recon/run-reconciliation";
 import { reconScopes, type ReconScope } from "@/server/recon/schemas";
@@ -16,35 +15,9 @@ import { SelectField, TextField } from "../../ui/field";
 import { Pager } from "../../ui/pager";
 import { EmptyState, ErrorState, Skeleton } from "../../ui/states";
 import { UtcTime } from "../../ui/time";
+import { amountDisplay, classLabels, sharePercent } from "../report/recon-format";
 
 type Cursor = { at: string; id: string };
-
-const classLabels: Record<string, string> = {
-  missing_in_ledger: "Missing in ledger",
-  missing_at_provider: "Missing at provider",
-  amount_mismatch: "Amount mismatch",
-  currency_mismatch: "Currency mismatch",
-  status_mismatch: "Status mismatch",
-  duplicate_at_provider: "Duplicate at provider",
-  balance_mismatch: "Balance mismatch",
-  trial_balance: "Trial balance",
-  stuck_payment: "Stuck payment",
-  stuck_withdrawal: "Stuck withdrawal",
-};
-
-/** An amount with thousands separators and its currency; the raw text when it is not a valid amount of that currency. */
-function displayAmount(amount: string, currency: string): string {
-  try {
-    return `${formatAmountDisplay(new MoneyDecimal(amount), currency)} ${currency}`;
-  } catch {
-    return `${amount} ${currency}`;
-  }
-}
-
-function sharePercent(share: string | null | undefined): string {
-  if (!share) return "—";
-  return `${new MoneyDecimal(share).times(100).toFixed(2)}%`;
-}
 
 export function ReconciliationRuns() {
   const trpc = useTRPC();
@@ -231,10 +204,10 @@ function DryRunResult({ summary, differences }: { summary: RunSummary; differenc
           <tbody>
             {summary.byClass.map((row) => (
               <tr key={`${row.class}-${row.currency ?? ""}`}>
-                <td>{classLabels[row.class] ?? row.class}</td>
+                <td>{classLabels[row.class]}</td>
                 <td>{row.currency ?? "—"}</td>
                 <td className="text-right tabular-nums">{row.count}</td>
-                <td className="text-right tabular-nums">{row.amount && row.currency ? displayAmount(row.amount, row.currency) : "—"}</td>
+                <td className="text-right tabular-nums">{row.amount && row.currency ? `${amountDisplay(row.amount, row.currency)} ${row.currency}` : "—"}</td>
               </tr>
             ))}
           </tbody>
