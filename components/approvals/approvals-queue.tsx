@@ -13,6 +13,7 @@ import { Button } from "../ui/button";
 import { CopyId } from "../ui/copy-id";
 import { DataTable } from "../ui/data-table";
 import { Pager } from "../ui/pager";
+import { useCursorTrail } from "../ui/use-cursor-trail";
 import { EmptyState, ErrorState, Skeleton } from "../ui/states";
 import { UtcTime } from "../ui/time";
 import { useApprovalCounts } from "./approval-counts";
@@ -44,8 +45,11 @@ export function ApprovalsQueue({ viewer }: { viewer: QueueViewer }) {
   const [state, setState] = useQueueState();
   const tabs = queuesFor(viewer);
   const queue = state.queue && tabs.includes(state.queue) ? state.queue : (tabs[0] ?? "all");
-  const [cursorTrail, setCursorTrail] = useState<(QueueCursor | null)[]>([]);
   const [selected, setSelected] = useState<Map<string, RequestSummary>>(new Map());
+  const pages = useCursorTrail<QueueCursor>(state.before, (to) => {
+    setSelected(new Map());
+    void setState({ before: to });
+  });
   // The selection as it was when the dialog opened: the dialog keeps naming it after the selection clears.
   const [bulk, setBulk] = useState<{ decision: "approve" | "reject"; items: RequestSummary[] } | null>(null);
   const list = useQuery(trpc.approvals.list.queryOptions(listInputOf(queue, state)));
@@ -54,7 +58,7 @@ export function ApprovalsQueue({ viewer }: { viewer: QueueViewer }) {
   const tabCounts: Partial<Record<Queue, number>> = { waiting: counts.data?.waitingForMe, mine: counts.data?.myPending };
 
   function switchTab(next: Queue) {
-    setCursorTrail([]);
+    pages.reset();
     setSelected(new Map());
     void setState({ queue: next, before: null });
   }
@@ -93,11 +97,11 @@ export function ApprovalsQueue({ viewer }: { viewer: QueueViewer }) {
             state={state}
             errors={fieldErrors}
             onApply={(filters) => {
-              setCursorTrail([]);
+              pages.reset();
               void setState({ ...filters, before: null });
             }}
             onClear={() => {
-              setCursorTrail([]);
+              pages.reset();
               void setState({ queue: "all", status: null, reason: null, kind: null, currency: null, amountMin: null, amountMax: null, maker: null, olderThan: null, before: null });
             }}
           />
@@ -129,18 +133,10 @@ export function ApprovalsQueue({ viewer }: { viewer: QueueViewer }) {
               summary={`${rows.length} requests on this page`}
               backLabel="Newer"
               forwardLabel="Older"
-              canGoBack={state.before !== null}
+              canGoBack={pages.canGoBack}
               canGoForward={list.data.next !== null}
-              onBack={() => {
-                setCursorTrail(cursorTrail.slice(0, -1));
-                setSelected(new Map());
-                void setState({ before: cursorTrail[cursorTrail.length - 1] ?? null });
-              }}
-              onForward={() => {
-                setCursorTrail([...cursorTrail, state.before]);
-                setSelected(new Map());
-                void setState({ before: list.data.next });
-              }}
+              onBack={pages.back}
+              onForward={() => list.data.next && pages.forward(list.data.next)}
             />
           </>
         ) : null}

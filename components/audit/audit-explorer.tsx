@@ -5,7 +5,7 @@ import type { ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { parseAsInteger, parseAsString, parseAsStringLiteral, useQueryStates } from "nuqs";
-import { useState, type FormEvent } from "react";
+import type { FormEvent } from "react";
 import { utcIsoFromLocalInput } from "@/lib/time";
 import type { AuditEventView } from "@/server/audit/schemas";
 import { errorMessage, useTRPC } from "../trpc";
@@ -13,8 +13,10 @@ import { Button } from "../ui/button";
 import { CopyId } from "../ui/copy-id";
 import { DataTable } from "../ui/data-table";
 import { SelectField, TextField } from "../ui/field";
+import { Pager } from "../ui/pager";
 import { EmptyState, ErrorState, Skeleton } from "../ui/states";
 import { UtcTime } from "../ui/time";
+import { useCursorTrail } from "../ui/use-cursor-trail";
 import { CheckpointStatus } from "./checkpoint-status";
 import { OutcomeBadge } from "./outcome-badge";
 import { VerifyChainPanel } from "./verify-chain-panel";
@@ -87,7 +89,7 @@ export function AuditExplorer() {
   const trpc = useTRPC();
   const router = useRouter();
   const [filters, setFilters] = useQueryStates(filterParsers, { history: "push" });
-  const [cursorTrail, setCursorTrail] = useState<number[]>([]);
+  const pages = useCursorTrail<number>(filters.before, (to) => void setFilters({ before: to }));
   const input = {
     actor: filters.actor ?? undefined,
     action: filters.action ?? undefined,
@@ -109,7 +111,7 @@ export function AuditExplorer() {
       return value === "" ? null : value;
     };
     const outcome = text("outcome");
-    setCursorTrail([]);
+    pages.reset();
     void setFilters({
       actor: text("actor"),
       action: text("action"),
@@ -153,7 +155,7 @@ export function AuditExplorer() {
           <Button
             variant="ghost"
             onClick={() => {
-              setCursorTrail([]);
+              pages.reset();
               void setFilters(null);
             }}
           >
@@ -168,37 +170,16 @@ export function AuditExplorer() {
       {list.data && list.data.items.length > 0 ? (
         <>
           <DataTable caption="Audit records, newest first" columns={columns} data={list.data.items} getRowId={(row) => String(row.seq)} onRowOpen={(row) => router.push(`/audit/${row.seq}`)} />
-          <nav aria-label="Pages" className="flex items-center justify-between text-sm">
-            <span className="text-slate-600">
-              Showing seq {list.data.items[0]?.seq} to {list.data.items[list.data.items.length - 1]?.seq}
-            </span>
-            <div className="flex gap-2">
-              <Button
-                variant="secondary"
-                size="sm"
-                disabled={filters.before === null}
-                onClick={() => {
-                  const trail = [...cursorTrail];
-                  const previous = trail.pop() ?? null;
-                  setCursorTrail(trail);
-                  void setFilters({ before: previous === 0 ? null : previous });
-                }}
-              >
-                Newer
-              </Button>
-              <Button
-                variant="secondary"
-                size="sm"
-                disabled={list.data.nextBeforeSeq === null}
-                onClick={() => {
-                  setCursorTrail([...cursorTrail, filters.before ?? 0]);
-                  void setFilters({ before: list.data.nextBeforeSeq });
-                }}
-              >
-                Older
-              </Button>
-            </div>
-          </nav>
+          <Pager
+            label="Pages"
+            summary={`Showing seq ${list.data.items[0]?.seq ?? ""} to ${list.data.items[list.data.items.length - 1]?.seq ?? ""}`}
+            backLabel="Newer"
+            forwardLabel="Older"
+            canGoBack={pages.canGoBack}
+            canGoForward={list.data.nextBeforeSeq !== null}
+            onBack={pages.back}
+            onForward={() => list.data.nextBeforeSeq !== null && pages.forward(list.data.nextBeforeSeq)}
+          />
         </>
       ) : null}
     </div>

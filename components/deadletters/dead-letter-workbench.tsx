@@ -9,6 +9,7 @@ import { errorMessage, fieldErrorsOf, useTRPC } from "../trpc";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Pager } from "../ui/pager";
+import { useCursorTrail } from "../ui/use-cursor-trail";
 import { EmptyState, ErrorState, Skeleton } from "../ui/states";
 import { needsReplayReason } from "./dead-letter-badges";
 import { DeadLetterFilters } from "./dead-letter-filters";
@@ -34,7 +35,6 @@ export function DeadLetterWorkbench() {
   const { has } = usePermissions();
   const canReplay = has("deadletter.replay");
   const [state, setState] = useDeadLetterState();
-  const [cursorTrail, setCursorTrail] = useState<(Cursor | null)[]>([]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [batchId, setBatchId] = useState<string | null>(null);
   const [confirmAll, setConfirmAll] = useState(false);
@@ -47,6 +47,7 @@ export function DeadLetterWorkbench() {
   const runningBatchId = batchId ?? batches.data?.find((batch) => batch.status === "running")?.id ?? null;
   const fieldErrors = fieldErrorsOf(list.error);
   const { cursor, ...filters } = state;
+  const pages = useCursorTrail<Cursor>(cursor, (to) => void setState({ cursor: to }));
   const rows = list.data?.items ?? [];
   const selectedRows = rows.filter((row) => selected.has(row.id) && isDead(row));
 
@@ -64,7 +65,7 @@ export function DeadLetterWorkbench() {
   );
 
   const apply = (values: Partial<DeadLetterState>) => {
-    setCursorTrail([]);
+    pages.reset();
     setSelected(new Set());
     void setState({ ...values, cursor: null });
   };
@@ -119,16 +120,10 @@ export function DeadLetterWorkbench() {
             summary={`${rows.length} dead letters on this page`}
             backLabel="Newer"
             forwardLabel="Older"
-            canGoBack={cursor !== null}
+            canGoBack={pages.canGoBack}
             canGoForward={list.data.next !== null}
-            onBack={() => {
-              setCursorTrail(cursorTrail.slice(0, -1));
-              void setState({ cursor: cursorTrail[cursorTrail.length - 1] ?? null });
-            }}
-            onForward={() => {
-              setCursorTrail([...cursorTrail, cursor]);
-              void setState({ cursor: list.data.next });
-            }}
+            onBack={pages.back}
+            onForward={() => list.data.next && pages.forward(list.data.next)}
           />
         </>
       ) : null}

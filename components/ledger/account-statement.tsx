@@ -5,13 +5,13 @@ import type { ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { parseAsInteger, useQueryState } from "nuqs";
-import { useState } from "react";
 import type { z } from "zod";
 import type { statementPage } from "@/server/ledger/schemas";
 import { errorMessage, useTRPC } from "../trpc";
 import { CopyId } from "../ui/copy-id";
 import { DataTable } from "../ui/data-table";
 import { Pager } from "../ui/pager";
+import { useCursorTrail } from "../ui/use-cursor-trail";
 import { EmptyState, ErrorState, Skeleton } from "../ui/states";
 import { UtcTime } from "../ui/time";
 import { Amount } from "./amount";
@@ -45,7 +45,7 @@ export function AccountStatement({ accountId, currency }: { accountId: string; c
   const trpc = useTRPC();
   const router = useRouter();
   const [beforeSeq, setBeforeSeq] = useQueryState("before", parseAsInteger.withOptions({ history: "push" }));
-  const [trail, setTrail] = useState<(number | null)[]>([]);
+  const pages = useCursorTrail<number>(beforeSeq, (to) => void setBeforeSeq(to));
   const statement = useQuery(trpc.ledger.statement.queryOptions({ accountId, beforeSeq: beforeSeq ?? undefined, limit: 50 }));
   return (
     <section aria-labelledby="statement-heading" className="flex flex-col gap-2">
@@ -63,16 +63,10 @@ export function AccountStatement({ accountId, currency }: { accountId: string; c
             summary={`Entries ${statement.data.items[statement.data.items.length - 1]?.accountSeq ?? ""} to ${statement.data.items[0]?.accountSeq ?? ""}`}
             backLabel="Newer"
             forwardLabel="Older"
-            canGoBack={beforeSeq !== null}
+            canGoBack={pages.canGoBack}
             canGoForward={statement.data.nextBeforeSeq !== null}
-            onBack={() => {
-              setTrail(trail.slice(0, -1));
-              void setBeforeSeq(trail[trail.length - 1] ?? null);
-            }}
-            onForward={() => {
-              setTrail([...trail, beforeSeq]);
-              void setBeforeSeq(statement.data.nextBeforeSeq);
-            }}
+            onBack={pages.back}
+            onForward={() => statement.data.nextBeforeSeq !== null && pages.forward(statement.data.nextBeforeSeq)}
           />
         </>
       ) : null}

@@ -2,10 +2,10 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { Download } from "lucide-react";
-import { useState } from "react";
 import { errorMessage, fieldErrorsOf, useTRPC } from "../trpc";
 import { Pager } from "../ui/pager";
 import { EmptyState, ErrorState, Skeleton } from "../ui/states";
+import { useCursorTrail } from "../ui/use-cursor-trail";
 import { TransactionFilters } from "./transaction-filters";
 import { exportHrefOf, isFiltered, searchInputOf, useSearchState, type SearchInput } from "./transaction-search-state";
 import { TransactionTable } from "./transaction-table";
@@ -20,12 +20,11 @@ const matchedText = {
 export function TransactionSearch() {
   const trpc = useTRPC();
   const [state, setState] = useSearchState();
-  // The cursors of the pages before this one, so Newer walks back exactly the way Older came.
-  const [cursorTrail, setCursorTrail] = useState<(Cursor | null)[]>([]);
   const input = searchInputOf(state);
   const search = useQuery(trpc.ledger.search.queryOptions(input));
   const fieldErrors = fieldErrorsOf(search.error);
   const { cursor, ...filters } = state;
+  const pages = useCursorTrail<Cursor>(cursor, (to) => void setState({ cursor: to }));
   const newestFirst = input.sort !== "asc";
   const hasFieldErrors = Object.keys(fieldErrors).length > 0;
 
@@ -45,11 +44,11 @@ export function TransactionSearch() {
         state={state}
         errors={fieldErrors}
         onApply={(values) => {
-          setCursorTrail([]);
+          pages.reset();
           void setState({ ...values, cursor: null });
         }}
         onClear={() => {
-          setCursorTrail([]);
+          pages.reset();
           void setState(null);
         }}
       />
@@ -76,16 +75,10 @@ export function TransactionSearch() {
             summary={`${search.data.items.length} transactions on this page`}
             backLabel={newestFirst ? "Newer" : "Older"}
             forwardLabel={newestFirst ? "Older" : "Newer"}
-            canGoBack={cursor !== null}
+            canGoBack={pages.canGoBack}
             canGoForward={search.data.nextCursor !== null}
-            onBack={() => {
-              setCursorTrail(cursorTrail.slice(0, -1));
-              void setState({ cursor: cursorTrail[cursorTrail.length - 1] ?? null });
-            }}
-            onForward={() => {
-              setCursorTrail([...cursorTrail, cursor]);
-              void setState({ cursor: search.data.nextCursor });
-            }}
+            onBack={pages.back}
+            onForward={() => search.data.nextCursor && pages.forward(search.data.nextCursor)}
           />
         </>
       ) : null}

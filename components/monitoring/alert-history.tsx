@@ -3,12 +3,12 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { parseAsStringLiteral, useQueryStates } from "nuqs";
-import { useState } from "react";
 import { errorMessage, useTRPC } from "../trpc";
 import { Button } from "../ui/button";
 import { SelectField } from "../ui/field";
 import { EmptyState, ErrorState, Skeleton } from "../ui/states";
 import { UtcTime } from "../ui/time";
+import { useLocalCursorTrail } from "../ui/use-cursor-trail";
 import { AlertStatusBadge, SeverityBadge } from "./alert-badges";
 
 const statuses = ["unresolved", "open", "acknowledged", "resolved"] as const;
@@ -18,8 +18,8 @@ const severities = ["warning", "critical"] as const;
 export function AlertHistory() {
   const trpc = useTRPC();
   const [filters, setFilters] = useQueryStates({ status: parseAsStringLiteral(statuses), severity: parseAsStringLiteral(severities) });
-  const [cursors, setCursors] = useState<{ firstSeenAt: Date; id: string }[]>([]);
-  const before = cursors[cursors.length - 1];
+  const pages = useLocalCursorTrail<{ firstSeenAt: Date; id: string }>();
+  const before = pages.cursor ?? undefined;
   const alerts = useQuery(trpc.monitoring.alerts.queryOptions({ status: filters.status ?? undefined, severity: filters.severity ?? undefined, before, limit: 50 }));
   return (
     <div className="flex flex-col gap-4">
@@ -30,7 +30,7 @@ export function AlertHistory() {
         </p>
       </header>
       <form aria-label="Alert filters" className="flex flex-wrap items-end gap-2" onSubmit={(event) => event.preventDefault()}>
-        <SelectField label="Status" value={filters.status ?? ""} onChange={(event) => { setCursors([]); void setFilters({ status: (event.target.value || null) as (typeof statuses)[number] | null }); }}>
+        <SelectField label="Status" value={filters.status ?? ""} onChange={(event) => { pages.reset(); void setFilters({ status: (event.target.value || null) as (typeof statuses)[number] | null }); }}>
           <option value="">Any status</option>
           {statuses.map((status) => (
             <option key={status} value={status}>
@@ -38,7 +38,7 @@ export function AlertHistory() {
             </option>
           ))}
         </SelectField>
-        <SelectField label="Severity" value={filters.severity ?? ""} onChange={(event) => { setCursors([]); void setFilters({ severity: (event.target.value || null) as (typeof severities)[number] | null }); }}>
+        <SelectField label="Severity" value={filters.severity ?? ""} onChange={(event) => { pages.reset(); void setFilters({ severity: (event.target.value || null) as (typeof severities)[number] | null }); }}>
           <option value="">Any severity</option>
           {severities.map((severity) => (
             <option key={severity} value={severity}>
@@ -83,8 +83,8 @@ export function AlertHistory() {
             </tbody>
           </table>
           <div className="flex justify-end gap-2">
-            <Button variant="secondary" size="sm" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>Newer</Button>
-            <Button variant="secondary" size="sm" disabled={!alerts.data.next} onClick={() => alerts.data.next && setCursors([...cursors, alerts.data.next])}>Older</Button>
+            <Button variant="secondary" size="sm" disabled={!pages.canGoBack} onClick={pages.back}>Newer</Button>
+            <Button variant="secondary" size="sm" disabled={!alerts.data.next} onClick={() => alerts.data.next && pages.forward(alerts.data.next)}>Older</Button>
           </div>
         </>
       )}

@@ -9,6 +9,7 @@ import { errorMessage, fieldErrorsOf, useTRPC } from "../../trpc";
 import { Button } from "../../ui/button";
 import { SelectField } from "../../ui/field";
 import { Pager } from "../../ui/pager";
+import { useCursorTrail } from "../../ui/use-cursor-trail";
 import { EmptyState, ErrorState, Skeleton } from "../../ui/states";
 import { runHref } from "../report/recon-format";
 import { ExceptionFilters } from "./exception-filters";
@@ -25,7 +26,6 @@ export function ExceptionsWorkbench() {
   const { has } = usePermissions();
   const canWork = has("recon.run");
   const [state, setState] = useExceptionState();
-  const [cursorTrail, setCursorTrail] = useState<(Cursor | null)[]>([]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [assignee, setAssignee] = useState("");
   const list = useQuery(trpc.recon.exceptions.list.queryOptions(listInputOf(state)));
@@ -33,6 +33,7 @@ export function ExceptionsWorkbench() {
   const rows = list.data?.items ?? [];
   const selectedIds = rows.filter((row) => selected.has(row.id) && row.status !== "resolved").map((row) => row.id);
   const { cursor, ...filters } = state;
+  const pages = useCursorTrail<Cursor>(cursor, (to) => void setState({ cursor: to }));
 
   const assign = useMutation(
     trpc.recon.exceptions.assign.mutationOptions({
@@ -46,7 +47,7 @@ export function ExceptionsWorkbench() {
   );
 
   const apply = (values: Partial<ExceptionState>) => {
-    setCursorTrail([]);
+    pages.reset();
     setSelected(new Set());
     void setState({ ...values, cursor: null });
   };
@@ -109,16 +110,10 @@ export function ExceptionsWorkbench() {
             summary={`${rows.length} exceptions on this page`}
             backLabel="Previous"
             forwardLabel="Next"
-            canGoBack={cursor !== null}
+            canGoBack={pages.canGoBack}
             canGoForward={list.data.next !== null}
-            onBack={() => {
-              setCursorTrail(cursorTrail.slice(0, -1));
-              void setState({ cursor: cursorTrail[cursorTrail.length - 1] ?? null });
-            }}
-            onForward={() => {
-              setCursorTrail([...cursorTrail, cursor]);
-              void setState({ cursor: list.data.next });
-            }}
+            onBack={pages.back}
+            onForward={() => list.data.next && pages.forward(list.data.next)}
           />
         </>
       ) : null}

@@ -3,9 +3,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { Download, Printer } from "lucide-react";
 import Link from "next/link";
-import { useState } from "react";
 import { errorMessage, fieldErrorsOf, useTRPC } from "../../trpc";
 import { Pager } from "../../ui/pager";
+import { useCursorTrail } from "../../ui/use-cursor-trail";
 import { EmptyState, ErrorState, Skeleton } from "../../ui/states";
 import { Button } from "../../ui/button";
 import { DifferenceFilters } from "./difference-filters";
@@ -23,15 +23,15 @@ const linkButton = "inline-flex h-9 items-center gap-1.5 rounded-md border borde
 export function RunReport({ runId }: { runId: string }) {
   const trpc = useTRPC();
   const [state, setState] = useReportState();
-  const [cursorTrail, setCursorTrail] = useState<(Cursor | null)[]>([]);
   const run = useQuery(trpc.recon.report.run.queryOptions({ runId }));
   const summary = useQuery(trpc.recon.report.summary.queryOptions({ runId }));
   const facets = useQuery(trpc.recon.report.facets.queryOptions({ runId }));
   const list = useQuery(trpc.recon.report.differences.queryOptions(listInputOf(runId, state)));
   const { cursor, ...filters } = state;
+  const pages = useCursorTrail<Cursor>(cursor, (to) => void setState({ cursor: to }));
   const rows = list.data?.items ?? [];
   const apply = (values: Partial<ReportState>) => {
-    setCursorTrail([]);
+    pages.reset();
     void setState({ ...values, cursor: null });
   };
 
@@ -83,16 +83,10 @@ export function RunReport({ runId }: { runId: string }) {
               summary={`${rows.length} differences on this page`}
               backLabel="Previous"
               forwardLabel="Next"
-              canGoBack={cursor !== null}
+              canGoBack={pages.canGoBack}
               canGoForward={list.data.next !== null}
-              onBack={() => {
-                setCursorTrail(cursorTrail.slice(0, -1));
-                void setState({ cursor: cursorTrail[cursorTrail.length - 1] ?? null });
-              }}
-              onForward={() => {
-                setCursorTrail([...cursorTrail, cursor]);
-                void setState({ cursor: list.data.next });
-              }}
+              onBack={pages.back}
+              onForward={() => list.data.next && pages.forward(list.data.next)}
             />
           </>
         ) : null}

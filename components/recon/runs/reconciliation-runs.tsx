@@ -13,6 +13,7 @@ import { Badge } from "../../ui/badge";
 import { Button } from "../../ui/button";
 import { SelectField, TextField } from "../../ui/field";
 import { Pager } from "../../ui/pager";
+import { useLocalCursorTrail } from "../../ui/use-cursor-trail";
 import { EmptyState, ErrorState, Skeleton } from "../../ui/states";
 import { UtcTime } from "../../ui/time";
 import { amountDisplay, classLabels, sharePercent } from "../report/recon-format";
@@ -22,9 +23,9 @@ type Cursor = { at: string; id: string };
 export function ReconciliationRuns() {
   const trpc = useTRPC();
   const { has } = usePermissions();
-  const [trail, setTrail] = useState<(Cursor | undefined)[]>([]);
   const [scopeFilter, setScopeFilter] = useState<ReconScope | "">("");
-  const cursor = trail.at(-1);
+  const pages = useLocalCursorTrail<Cursor>();
+  const cursor = pages.cursor;
   const list = useQuery(trpc.recon.runs.list.queryOptions({ limit: 50, ...(scopeFilter ? { scope: scopeFilter } : {}), ...(cursor ? { cursor } : {}) }));
   const rows = list.data?.items ?? [];
   return (
@@ -44,7 +45,7 @@ export function ReconciliationRuns() {
       {has("recon.run") ? <StartRun /> : <p className="text-xs font-medium text-amber-800">Starting a run needs the recon.run permission.</p>}
 
       <div className="flex items-end gap-3">
-        <SelectField label="Scope" value={scopeFilter} className="w-48" onChange={(event) => { setScopeFilter(event.target.value as ReconScope | ""); setTrail([]); }}>
+        <SelectField label="Scope" value={scopeFilter} className="w-48" onChange={(event) => { setScopeFilter(event.target.value as ReconScope | ""); pages.reset(); }}>
           <option value="">All scopes</option>
           {reconScopes.map((scope) => (
             <option key={scope} value={scope}>
@@ -108,10 +109,10 @@ export function ReconciliationRuns() {
         summary={`${rows.length} runs on this page`}
         backLabel="Newer"
         forwardLabel="Older"
-        canGoBack={trail.length > 0}
+        canGoBack={pages.canGoBack}
         canGoForward={Boolean(list.data?.next)}
-        onBack={() => setTrail((current) => current.slice(0, -1))}
-        onForward={() => list.data?.next && setTrail((current) => [...current, list.data.next ?? undefined])}
+        onBack={pages.back}
+        onForward={() => list.data?.next && pages.forward(list.data.next)}
       />
     </div>
   );

@@ -2,11 +2,11 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
 import { usePermissions } from "../../shell/use-permissions";
 import { errorMessage, useTRPC } from "../../trpc";
 import { Badge } from "../../ui/badge";
 import { Pager } from "../../ui/pager";
+import { useLocalCursorTrail } from "../../ui/use-cursor-trail";
 import { EmptyState, ErrorState, Skeleton } from "../../ui/states";
 import { UtcTime } from "../../ui/time";
 
@@ -15,8 +15,8 @@ type Cursor = { at: string; id: string };
 export function StatementImports() {
   const trpc = useTRPC();
   const { has } = usePermissions();
-  const [trail, setTrail] = useState<(Cursor | undefined)[]>([]);
-  const cursor = trail.at(-1);
+  const pages = useLocalCursorTrail<Cursor>();
+  const cursor = pages.cursor;
   const list = useQuery(trpc.recon.imports.list.queryOptions({ limit: 50, ...(cursor ? { cursor } : {}) }));
   const rows = list.data?.items ?? [];
   return (
@@ -81,10 +81,10 @@ export function StatementImports() {
         summary={`${rows.length} statements on this page`}
         backLabel="Newer"
         forwardLabel="Older"
-        canGoBack={trail.length > 0}
+        canGoBack={pages.canGoBack}
         canGoForward={Boolean(list.data?.next)}
-        onBack={() => setTrail((current) => current.slice(0, -1))}
-        onForward={() => list.data?.next && setTrail((current) => [...current, list.data.next ?? undefined])}
+        onBack={pages.back}
+        onForward={() => list.data?.next && pages.forward(list.data.next)}
       />
     </div>
   );
