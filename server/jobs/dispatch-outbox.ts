@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "@/db/client";
 import { outboxDeliveries, outboxEvents, processedEvents, webhookInbox } from "@/db/schema";
+import { assert } from "../errors";
 import { logger } from "../log";
 import type { OutboxHandler } from "./handlers/handler";
 import { classifyFailure, type Failure } from "./job-error";
@@ -46,8 +47,12 @@ type DeliveryState = typeof outboxDeliveries.$inferSelect;
 /** `marked`: the event was marked delivered in the same transaction as this handler's effect. */
 type HandlerResult = { state: "delivered"; marked?: true } | { state: "dead" } | { state: "pending"; at: number };
 
-/** Due events, claimed with FOR UPDATE SKIP LOCKED and a lease, exactly as the inbox is. */
-async function claimOutbox(db: Database, options: DispatchOptions): Promise<ClaimedEvent[]> {
+/**
+ * Due events, claimed with FOR UPDATE SKIP LOCKED and a lease, exactly as the inbox is. `seen`
+ * looks processed_events up by (handler, event id), its primary key: by event id alone it would
+ * read the whole table.
+ */
+async function claimOutbox(db: Database, handlerNames: string[], options: DispatchOptions): Promise<ClaimedEvent[]> {
   const rows = await db.execute<ClaimedEvent>(sql`
     with due as (
       select id, claimed_until is not null as lost from outbox_events
@@ -65,7 +70,8 @@ async function claimOutbox(db: Database, options: DispatchOptions): Promise<Clai
     returning e.id, e.type, e.aggregate_type, e.aggregate_id, e.payload, e.edited_payload, e.correlation_id,
               to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
               e.attempts, due.lost, to_char(e.claimed_until at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as claimed_until,
-              exists (select 1 from outbox_deliveries d where d.event_id = e.id) or exists (select 1 from processed_events p where p.event_id = e.id) as seen`);
+              exists (select 1 from outbox_deliveries d where d.event_id = e.id)
+                or exists (select 1 from processed_events p where p.handler in (${sql.join(handlerNames.map((name) => sql`${name}`), sql`, `)}) and p.event_id = e.id) as seen`);
   return [...rows];
 }
 
@@ -78,10 +84,12 @@ async function claimOutbox(db: Database, options: DispatchOptions): Promise<Clai
  * is delivered on its own.
  */
 export async function dispatchOutboxBatch(db: Database, handlers: readonly OutboxHandler[], options: DispatchOptions): Promise<DispatchBatchResult> {
-  const claimed = await claimOutbox(db, options);
+  const handlerNames = handlers.map((handler) => handler.name);
+  assert(handlerNames.length > 0, "the dispatcher has at least one handler");
+  const claimed = await claimOutbox(db, handlerNames, options);
   const result: DispatchBatchResult = { claimed: claimed.length, delivered: 0, pending: 0, dead: 0 };
   if (claimed.length === 0) return result;
-  const known = await knownDeliveries(db, claimed.flatMap((event) => (event.seen ? [event.id] : [])));
+  const known = await knownDeliveries(db, handlerNames, claimed.flatMap((event) => (event.seen ? [event.id] : [])));
   const results = new Map<string, HandlerResult[]>(claimed.map((event) => [event.id, []]));
   const attempts: Attempt[] = [];
   for (const event of claimed) {
@@ -129,10 +137,13 @@ interface Known {
   processed: Set<string>;
 }
 
-async function knownDeliveries(db: Database, ids: string[]): Promise<Known> {
+async function knownDeliveries(db: Database, handlerNames: string[], ids: string[]): Promise<Known> {
   if (ids.length === 0) return { stateOf: new Map(), processed: new Set() };
   const states = await db.select().from(outboxDeliveries).where(inArray(outboxDeliveries.eventId, ids));
-  const done = await db.select({ handler: processedEvents.handler, eventId: processedEvents.eventId }).from(processedEvents).where(inArray(processedEvents.eventId, ids));
+  const done = await db
+    .select({ handler: processedEvents.handler, eventId: processedEvents.eventId })
+    .from(processedEvents)
+    .where(and(inArray(processedEvents.handler, handlerNames), inArray(processedEvents.eventId, ids)));
   return { stateOf: new Map(states.map((state) => [`${state.eventId}:${state.handler}`, state])), processed: new Set(done.map((row) => `${row.eventId}:${row.handler}`)) };
 }
 
