@@ -92,9 +92,9 @@ export async function processInboxBatch(db: Database, options: InboxOptions): Pr
 }
 
 /**
- * Applies a claimed batch. Fresh rows are applied together in one database transaction, each event inside its own savepoint, so one
- * commit serves the batch and a hot balance row (provider clearing, game revenue) is locked once
- * per batch instead of once per event. A row whose previous claim ran out may be the one that
+ * Applies a claimed batch. Fresh rows are applied together in one database transaction, each event
+ * inside its own savepoint, so one commit serves the batch and a hot balance row (provider clearing,
+ * game revenue) is locked once per batch instead of once per event. A row whose previous claim ran out may be the one that
  * stopped its worker, so it runs alone and cannot take a batch down with it.
  */
 export async function applyInboxBatch(db: Database, claimed: ClaimedInbox, options: InboxOptions): Promise<InboxBatchResult> {
