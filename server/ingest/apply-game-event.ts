@@ -5,7 +5,8 @@ import { providerBets } from "@/db/schema";
 import { JobError } from "../jobs/job-error";
 import { reverseTransaction } from "../ledger/reverse-transaction";
 import { parseAmount } from "../money";
-import { openWallet, postEvent, requireCustomer, requireCustomerAccount, systemAccountId, webhookInitiator, type EventContext, type EventEffect } from "./event-context";
+import { findCustomerByExternalRef } from "../customers/find-customer";
+import { knownCustomer, openWallet, postEvent, requireCustomer, requireCustomerAccount, systemAccountId, webhookInitiator, type EventContext, type EventEffect } from "./event-context";
 import type { EventData } from "./events";
 
 async function lockBet(tx: Transaction, provider: string, betId: string) {
@@ -26,12 +27,16 @@ async function requireBet(tx: Transaction, provider: string, betId: string) {
 
 /** bet.placed: the stake leaves the wallet for game revenue. */
 export async function applyBetPlaced(tx: Transaction, context: EventContext, data: EventData<"bet.placed">): Promise<EventEffect> {
-  const existing = await lockBet(tx, context.provider, data.betId);
+  // Three independent lookups, pipelined on the transaction's connection.
+  const [existing, customer, revenue] = await Promise.all([
+    lockBet(tx, context.provider, data.betId),
+    findCustomerByExternalRef(tx, data.customerRef),
+    systemAccountId(tx, "game_revenue", data.currency),
+  ]);
   if (existing) return { outcome: "duplicate", ledgerTransactionId: existing.betTransactionId };
-  const customerId = await requireCustomer(tx, data.customerRef);
+  const customerId = knownCustomer(customer);
   const amount = parseAmount(data.amount, data.currency, { field: "data.amount" });
   const wallet = await requireCustomerAccount(tx, customerId, "wallet", data.currency);
-  const revenue = await systemAccountId(tx, "game_revenue", data.currency);
   const posting = await postEvent(tx, context, {
     kind: "bet",
     entries: [

@@ -29,7 +29,10 @@ export function postingKeyOf(provider: string, eventId: string): string {
 
 /** The customer the event names; an unknown one is not retried (waiting will not create it). */
 export async function requireCustomer(tx: Transaction, customerRef: string): Promise<string> {
-  const customer = await findCustomerByExternalRef(tx, customerRef);
+  return knownCustomer(await findCustomerByExternalRef(tx, customerRef));
+}
+
+export function knownCustomer(customer: { id: string } | null): string {
   if (!customer) throw new JobError("UNKNOWN_CUSTOMER", "data.customerRef names no customer.", false);
   return customer.id;
 }

@@ -162,4 +162,41 @@ describe("turning inbox events into ledger effects", () => {
     const lost = await database.owner`select count(*)::int as n from job_attempts where outcome = 'lost' and error_class = 'LEASE_EXPIRED'`;
     expect(lost[0]?.n).toBe(12);
   });
+
+  it("a batch where some events fail: each failure undoes only its own effects and records its own attempt; the others apply once, in one transaction", async () => {
+    const good = ref();
+    const frozen = ref();
+    await webhookCustomer(database.app.db, good);
+    await webhookCustomer(database.app.db, frozen);
+    await database.owner`update accounts set status = 'frozen' from customers c where c.id = accounts.customer_id and c.external_ref = ${frozen} and accounts.purpose = 'wallet'`;
+    const frozenPayment = unique("pay");
+    const deposit = () => send("payment.succeeded", { paymentId: unique("pay"), customerRef: good, amount: "10.00", currency: "EUR" });
+    const goodIds = [await deposit(), await deposit(), await deposit()];
+    // Refused by the posting after its payment record was written: the savepoint must take that record back too.
+    const refused = await send("payment.succeeded", { paymentId: frozenPayment, customerRef: frozen, amount: "5.00", currency: "EUR" });
+    const unknown = await send("payment.succeeded", { paymentId: unique("pay"), customerRef: "nobody-in-a-batch", amount: "5.00", currency: "EUR" });
+    goodIds.push(await deposit(), await deposit());
+    const tooBig = await send("bet.placed", { betId: unique("bet"), customerRef: good, amount: "900.00", currency: "EUR", game: "g" }, "gamehub");
+
+    const result = await processInboxBatch(database.app.db, workerOptions({ policy: quickPolicy, batchSize: 20 }));
+    expect(result).toEqual({ claimed: 8, processed: 5, retried: 1, dead: 2 });
+    expect(await balances(good)).toMatchObject({ wallet: "50.00" });
+    expect(await database.owner`select count(*)::int as n from provider_payments where payment_id = ${frozenPayment}`).toEqual([{ n: 0 }]);
+    expect(await inboxRow(refused)).toMatchObject({ status: "dead", attempts: 1, last_error_class: "ACCOUNT_NOT_OPEN", ledger_transaction_id: null });
+    expect(await inboxRow(unknown)).toMatchObject({ status: "dead", attempts: 1, last_error_class: "UNKNOWN_CUSTOMER" });
+    expect(await inboxRow(tooBig)).toMatchObject({ status: "pending", attempts: 1, last_error_class: "INSUFFICIENT_FUNDS" });
+    const attempts = await database.owner`select i.event_id, a.attempt, a.outcome::text from job_attempts a join webhook_inbox i on i.id = a.inbox_id
+      where i.event_id in (${refused}, ${unknown}, ${tooBig}) order by i.event_id`;
+    expect(attempts).toHaveLength(3);
+    expect(attempts.every((row) => row.attempt === 1 && row.outcome === "failed")).toBe(true);
+    // The five were applied in one database transaction: processed_at is now(), the transaction's start time.
+    const [written] = await database.owner`select count(*)::int as n, count(distinct i.processed_at)::int as transactions from webhook_inbox i
+      join ledger_transactions t on t.id = i.ledger_transaction_id where i.event_id in ${database.owner(goodIds)}`;
+    expect(written).toEqual({ n: 5, transactions: 1 });
+
+    await database.owner`update accounts set status = 'open' from customers c where c.id = accounts.customer_id and c.external_ref = ${frozen}`;
+    await drainInbox(database.app.db, workerOptions({ policy: quickPolicy }));
+    expect(await balances(good)).toMatchObject({ wallet: "50.00" });
+    expect((await verifyLedger(database.app.db)).ok).toBe(true);
+  });
 });

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "@/db/client";
 import { webhookInbox } from "@/db/schema";
 import { classifyFailure, JobError, type Failure } from "../jobs/job-error";
@@ -8,7 +8,7 @@ import { attemptsExhausted, backoffDelayMs, inboxPolicy, type RetryPolicy } from
 import type { WorkerOptions } from "../jobs/worker-options";
 import { logger } from "../log";
 import { applyEvent } from "./apply-event";
-import { postingKeyOf } from "./event-context";
+import { postingKeyOf, type EventEffect } from "./event-context";
 import { EventSchemaError, parseWebhookEvent, type WebhookEvent } from "./events";
 
 export interface InboxOptions extends WorkerOptions {
@@ -22,6 +22,16 @@ export interface InboxBatchResult {
   retried: number;
   dead: number;
 }
+
+/**
+ * Each event of a batch is a subtransaction; past 64 of them PostgreSQL's per-backend cache of
+ * subtransaction ids overflows, which slows every other session's snapshots. A claimed batch
+ * larger than this (WORKER_BATCH_SIZE goes to 500) is applied in several transactions.
+ */
+const eventsPerTransactionMax = 60;
+
+/** A claimed batch; the worker claims the next one while it applies this one. */
+export type ClaimedInbox = readonly ClaimedRow[];
 
 interface ClaimedRow extends Record<string, unknown> {
   id: string;
@@ -38,23 +48,28 @@ interface ClaimedRow extends Record<string, unknown> {
  * Claims due inbox rows with FOR UPDATE SKIP LOCKED and a lease: the claim moves `available_at`
  * to the lease's end, so a row whose worker died becomes due again by itself. The claim counts as
  * an attempt, so an event that kills its worker every time still ends in the dead-letter queue.
+ * Rows come back in the order they became due, the order a batch applies them in (a deposit
+ * before the bet it funds).
  */
-async function claimInbox(db: Database, options: InboxOptions): Promise<ClaimedRow[]> {
+export async function claimInboxBatch(db: Database, options: InboxOptions): Promise<ClaimedInbox> {
   const rows = await db.execute<ClaimedRow>(sql`
     with due as (
-      select id, claimed_until is not null as lost from webhook_inbox
+      select id, available_at as due_at, claimed_until is not null as lost from webhook_inbox
        where status = 'pending' and available_at <= now()
        order by available_at, id
        limit ${options.batchSize}
        for update skip locked
+    ),
+    claimed as (
+      update webhook_inbox i
+         set attempts = i.attempts + 1, claimed_by = ${options.workerId},
+             claimed_until = now() + ${options.leaseMs}::int * interval '1 millisecond',
+             available_at = now() + ${options.leaseMs}::int * interval '1 millisecond'
+        from due
+       where i.id = due.id
+      returning i.id, i.attempts, i.run, due.lost, due.due_at, i.provider, i.event_id, i.event_type, i.correlation_id
     )
-    update webhook_inbox i
-       set attempts = i.attempts + 1, claimed_by = ${options.workerId},
-           claimed_until = now() + ${options.leaseMs}::int * interval '1 millisecond',
-           available_at = now() + ${options.leaseMs}::int * interval '1 millisecond'
-      from due
-     where i.id = due.id
-    returning i.id, i.attempts, i.run, due.lost, i.provider, i.event_id, i.event_type, i.correlation_id`);
+    select id, attempts, run, lost, provider, event_id, event_type, correlation_id from claimed order by due_at, id`);
   return [...rows];
 }
 
@@ -73,18 +88,38 @@ function jobOf(row: ClaimedRow): JobRef {
 
 /** Claims one batch and turns each event into its ledger effect; returns what happened. */
 export async function processInboxBatch(db: Database, options: InboxOptions): Promise<InboxBatchResult> {
-  const claimed = await claimInbox(db, options);
+  return applyInboxBatch(db, await claimInboxBatch(db, options), options);
+}
+
+/**
+ * Applies a claimed batch. Fresh rows are applied together in one database transaction, each event
+ * inside its own savepoint, so one commit serves the batch and a hot balance row (provider clearing,
+ * game revenue) is locked once per batch instead of once per event. A row whose previous claim ran out may be the one that
+ * stopped its worker, so it runs alone and cannot take a batch down with it.
+ */
+export async function applyInboxBatch(db: Database, claimed: ClaimedInbox, options: InboxOptions): Promise<InboxBatchResult> {
   const result: InboxBatchResult = { claimed: claimed.length, processed: 0, retried: 0, dead: 0 };
-  await mapLimit(claimed, options.concurrency, async (row) => {
-    const outcome = await processClaimed(db, row, options).catch((error: unknown) => {
-      // Not even the failure could be recorded (the database went away): the lease brings the row back.
-      logger.error({ err: error, inboxId: row.id, correlationId: row.correlation_id }, "inbox event could not be processed or recorded");
-      return "skipped" as const;
-    });
+  const count = (outcome: Outcome) => {
     if (outcome === "processed") result.processed += 1;
     else if (outcome === "retry") result.retried += 1;
     else if (outcome === "dead") result.dead += 1;
-  });
+  };
+  await mapLimit(
+    claimed.filter((row) => row.lost),
+    options.concurrency,
+    async (row) => {
+      const outcome = await processClaimed(db, row, options).catch((error: unknown) => {
+        // Not even the failure could be recorded (the database went away): the lease brings the row back.
+        logger.error({ err: error, inboxId: row.id, correlationId: row.correlation_id }, "inbox event could not be processed or recorded");
+        return "skipped" as const;
+      });
+      count(outcome);
+    },
+  );
+  const fresh = claimed.filter((row) => !row.lost);
+  for (let start = 0; start < fresh.length; start += eventsPerTransactionMax) {
+    (await applyBatch(db, fresh.slice(start, start + eventsPerTransactionMax), options)).forEach(count);
+  }
   return result;
 }
 
@@ -106,10 +141,69 @@ async function processClaimed(db: Database, row: ClaimedRow, options: InboxOptio
   }
   const startedAt = new Date();
   try {
-    return await db.transaction((tx) => applyClaimed(tx, row, options, policy, startedAt));
+    return await db.transaction(async (tx) => {
+      await setAttemptTimeout(tx, policy);
+      const current = await lockClaimed(tx, row, options.workerId);
+      if (!current) return "skipped";
+      const effect = await applyClaimed(tx, row, current, options, startedAt);
+      await markProcessed(tx, [{ id: row.id, effect }]);
+      return "processed";
+    });
   } catch (error) {
-    return recordFailure(db, row, classifyFailure(error), options, policy, startedAt);
+    return db.transaction(async (tx) => ((await lockClaimed(tx, row, options.workerId)) ? recordFailure(tx, row, classifyFailure(error), options, policy, startedAt) : "skipped"));
   }
+}
+
+/**
+ * The batch's one transaction. An event that fails rolls back to its savepoint, which undoes its
+ * own effects only, and its attempt and next step (retry or dead letter) are recorded in the same
+ * transaction; the others commit with it. When the transaction itself cannot commit (the database
+ * went away), nothing of the batch is applied and the lease brings every row back.
+ */
+async function applyBatch(db: Database, rows: ClaimedRow[], options: InboxOptions): Promise<Outcome[]> {
+  const policy = options.policy ?? inboxPolicy;
+  try {
+    return await db.transaction(async (tx) => {
+      await setAttemptTimeout(tx, policy);
+      await checkConstraintsPerStatement(tx);
+      const current = await lockClaimedRows(tx, rows, options.workerId);
+      const outcomes: Outcome[] = [];
+      const processed: ProcessedRow[] = [];
+      for (const row of rows) {
+        const locked = current.get(row.id);
+        if (!locked) {
+          outcomes.push("skipped");
+          continue;
+        }
+        const startedAt = new Date();
+        try {
+          processed.push({ id: row.id, effect: await tx.transaction((savepoint) => applyClaimed(savepoint, row, locked, options, startedAt)) });
+          outcomes.push("processed");
+        } catch (error) {
+          outcomes.push(await recordFailure(tx, row, classifyFailure(error), options, policy, startedAt));
+        }
+      }
+      await markProcessed(tx, processed);
+      return outcomes;
+    });
+  } catch (error) {
+    logger.error({ err: error, inboxIds: rows.map((row) => row.id) }, "inbox batch could not be applied or recorded; its leases bring the events back");
+    return rows.map(() => "skipped" as const);
+  }
+}
+
+async function setAttemptTimeout(tx: Transaction, policy: RetryPolicy): Promise<void> {
+  await tx.execute(sql`select set_config('statement_timeout', ${String(policy.attemptTimeoutMs)}, true)`);
+}
+
+/**
+ * Deferred constraint checks (a ledger transaction has entries) would otherwise run only at the
+ * batch's commit, where a failure would undo every event: checked at the end of each statement
+ * instead, a failure stays inside the event's savepoint. A posting writes its header and entries
+ * in one statement, so nothing it does needs the deferral.
+ */
+async function checkConstraintsPerStatement(tx: Transaction): Promise<void> {
+  await tx.execute(sql`set constraints all immediate`);
 }
 
 /** The row, locked, if this worker still holds its claim (another may have taken it after our lease ran out). */
@@ -122,10 +216,21 @@ async function lockClaimed(tx: Transaction, row: ClaimedRow, workerId: string) {
   return current ?? null;
 }
 
-async function applyClaimed(tx: Transaction, row: ClaimedRow, options: InboxOptions, policy: RetryPolicy, startedAt: Date): Promise<Outcome> {
-  await tx.execute(sql`select set_config('statement_timeout', ${String(policy.attemptTimeoutMs)}, true)`);
-  const current = await lockClaimed(tx, row, options.workerId);
-  if (!current) return "skipped";
+type InboxRow = typeof webhookInbox.$inferSelect;
+
+/** The batch's rows this worker still holds, locked in one statement (id order, like every claim). */
+async function lockClaimedRows(tx: Transaction, rows: ClaimedRow[], workerId: string): Promise<Map<string, InboxRow>> {
+  const locked = await tx
+    .select()
+    .from(webhookInbox)
+    .where(and(inArray(webhookInbox.id, rows.map((row) => row.id)), eq(webhookInbox.status, "pending"), eq(webhookInbox.claimedBy, workerId)))
+    .orderBy(asc(webhookInbox.id))
+    .for("update");
+  return new Map(locked.map((row) => [row.id, row]));
+}
+
+/** The event's ledger effect and, for a retried or replayed event, its attempt and dead letter; the caller marks it processed. */
+async function applyClaimed(tx: Transaction, row: ClaimedRow, current: InboxRow, options: InboxOptions, startedAt: Date): Promise<EventEffect> {
   let event: WebhookEvent;
   try {
     event = parseWebhookEvent(current.editedPayload ?? current.payload);
@@ -134,15 +239,31 @@ async function applyClaimed(tx: Transaction, row: ClaimedRow, options: InboxOpti
     throw error;
   }
   const effect = await applyEvent(tx, { provider: row.provider, eventId: row.event_id, eventType: event.type, correlationId: row.correlation_id, postingKey: postingKeyOf(row.provider, row.event_id) }, event);
-  await tx
-    .update(webhookInbox)
-    .set({ status: "processed", processedAt: sql`now()`, outcome: effect.outcome, ledgerTransactionId: effect.ledgerTransactionId, claimedUntil: null, claimedBy: null })
-    .where(eq(webhookInbox.id, row.id));
   if (row.attempts > 1 || row.run > 0) {
     await recordAttempt(tx, jobOf(row), { run: row.run, attempt: row.attempts, outcome: "succeeded", startedAt, workerId: options.workerId });
   }
   if (row.run > 0) await resolveDeadLetter(tx, inboxJobKey(row.id));
-  return "processed";
+  return effect;
+}
+
+interface ProcessedRow {
+  id: string;
+  effect: EventEffect;
+}
+
+/** Every applied event of the transaction marked processed with its outcome, in one statement. */
+async function markProcessed(tx: Transaction, rows: ProcessedRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const values = sql.join(
+    rows.map((row) => sql`(${row.id}::uuid, ${row.effect.outcome}, ${row.effect.ledgerTransactionId}::uuid)`),
+    sql`, `,
+  );
+  await tx.execute(sql`
+    update webhook_inbox i
+       set status = 'processed', processed_at = now(), outcome = v.outcome, ledger_transaction_id = v.ledger_transaction_id,
+           claimed_until = null, claimed_by = null
+      from (values ${values}) as v (id, outcome, ledger_transaction_id)
+     where i.id = v.id`);
 }
 
 async function markDead(tx: Transaction, row: ClaimedRow, failure: Failure): Promise<void> {
@@ -154,34 +275,30 @@ async function markDead(tx: Transaction, row: ClaimedRow, failure: Failure): Pro
 }
 
 /**
- * Records the failed attempt and, in the same transaction, either schedules the next one (full
- * jitter backoff) or moves the event to the dead-letter queue: at once when no retry can help,
- * otherwise when the attempts run out.
+ * Records the failed attempt and, in the caller's transaction (which holds the row's lock), either
+ * schedules the next one (full jitter backoff) or moves the event to the dead-letter queue: at once
+ * when no retry can help, otherwise when the attempts run out.
  */
-async function recordFailure(db: Database, row: ClaimedRow, failure: Failure, options: InboxOptions, policy: RetryPolicy, startedAt: Date): Promise<Outcome> {
-  return db.transaction(async (tx) => {
-    const current = await lockClaimed(tx, row, options.workerId);
-    if (!current) return "skipped";
-    await recordAttempt(tx, jobOf(row), { run: row.run, attempt: row.attempts, outcome: "failed", failure, startedAt, workerId: options.workerId });
-    if (!failure.retryable || attemptsExhausted(policy, row.attempts)) {
-      await markDead(tx, row, failure);
-      logger.warn({ inboxId: row.id, provider: row.provider, eventType: row.event_type, errorClass: failure.errorClass, attempt: row.attempts, correlationId: row.correlation_id }, "inbox event dead-lettered");
-      return "dead";
-    }
-    const delayMs = backoffDelayMs(policy, row.attempts, options.random);
-    logger.warn({ inboxId: row.id, provider: row.provider, eventType: row.event_type, errorClass: failure.errorClass, attempt: row.attempts, delayMs, correlationId: row.correlation_id }, "inbox event failed; will retry");
-    await tx
-      .update(webhookInbox)
-      .set({
-        availableAt: sql`now() + ${delayMs}::int * interval '1 millisecond'`,
-        claimedUntil: null,
-        claimedBy: null,
-        lastErrorClass: failure.errorClass,
-        lastError: failure.message,
-      })
-      .where(eq(webhookInbox.id, row.id));
-    return "retry";
-  });
+async function recordFailure(tx: Transaction, row: ClaimedRow, failure: Failure, options: InboxOptions, policy: RetryPolicy, startedAt: Date): Promise<Outcome> {
+  await recordAttempt(tx, jobOf(row), { run: row.run, attempt: row.attempts, outcome: "failed", failure, startedAt, workerId: options.workerId });
+  if (!failure.retryable || attemptsExhausted(policy, row.attempts)) {
+    await markDead(tx, row, failure);
+    logger.warn({ inboxId: row.id, provider: row.provider, eventType: row.event_type, errorClass: failure.errorClass, attempt: row.attempts, correlationId: row.correlation_id }, "inbox event dead-lettered");
+    return "dead";
+  }
+  const delayMs = backoffDelayMs(policy, row.attempts, options.random);
+  logger.warn({ inboxId: row.id, provider: row.provider, eventType: row.event_type, errorClass: failure.errorClass, attempt: row.attempts, delayMs, correlationId: row.correlation_id }, "inbox event failed; will retry");
+  await tx
+    .update(webhookInbox)
+    .set({
+      availableAt: sql`now() + ${delayMs}::int * interval '1 millisecond'`,
+      claimedUntil: null,
+      claimedBy: null,
+      lastErrorClass: failure.errorClass,
+      lastError: failure.message,
+    })
+    .where(eq(webhookInbox.id, row.id));
+  return "retry";
 }
 
 /** On shutdown: claims this worker holds but has not started become due at once for another worker. */

@@ -7,6 +7,7 @@ import { drainOutbox, quickPolicy, webhookCustomer, workerOptions } from "@/test
 import { systemAccount } from "../ledger/open-account";
 import { MoneyDecimal } from "../money";
 import { generateSecret, verifyWebhook } from "../ingest/signature";
+import { dispatchOutboxBatch } from "./dispatch-outbox";
 import { activityProjection } from "./handlers/activity-projection";
 import { subscriberWebhook } from "./handlers/subscriber-webhook";
 import { returnOrphanedReplays } from "./return-orphaned-replays";
@@ -112,6 +113,40 @@ describe("the outbox dispatcher", () => {
     ]);
     const [pending] = await database.owner`select count(*)::int as n from outbox_events where status = 'pending'`;
     expect(pending?.n).toBe(0);
+  });
+
+  it("a batch of 50 projection deliveries with one that fails inside the handler: 49 apply once, the failing one alone records its attempt and dies", async () => {
+    const before = await activity("payment_failed");
+    const failed = (customer: string, paymentId: string) => ({
+      paymentRecordId: "018f0000-0000-7000-8000-000000000001",
+      provider: "acmepay",
+      paymentId,
+      customerId: customer,
+      amount: "2.50",
+      currency: "EUR",
+      failureCode: "declined",
+      occurredAt: "2026-11-01T12:00:00.000Z",
+    });
+    // The payload parses, so it reaches the batch; its customer does not exist, so the upsert fails (a foreign key).
+    const payloads = Array.from({ length: 50 }, (_, index) => (index === 20 ? failed("018f0000-0000-7000-8000-00000000dead", "pay-ghost") : failed(customerId, `pay-${index}`)));
+    for (const payload of payloads) {
+      await database.owner`insert into outbox_events (id, type, aggregate_type, aggregate_id, correlation_id, payload, created_at, available_at)
+        values (gen_random_uuid(), 'payment.failed', 'provider_payment', ${payload.paymentId}, 'corr-batch-poison', ${database.owner.json(payload)}, now(), now())`;
+    }
+    const result = await dispatchOutboxBatch(database.app.db, [projection], workerOptions({ batchSize: 50 }));
+    expect(result).toEqual({ claimed: 50, delivered: 49, pending: 0, dead: 1 });
+
+    const after = await activity("payment_failed");
+    expect(after.event_count - before.event_count).toBe(49);
+    expect(new MoneyDecimal(after.total).minus(before.total).toFixed(2)).toBe("122.50");
+    const attempts = await database.owner`select a.attempt, a.outcome::text, e.aggregate_id from job_attempts a join outbox_events e on e.id = a.outbox_event_id where e.correlation_id = 'corr-batch-poison'`;
+    expect(attempts).toEqual([{ attempt: 1, outcome: "failed", aggregate_id: "pay-ghost" }]);
+    const [dead] = await database.owner`select d.error_class, d.attempts from dead_letters d join outbox_events e on e.id = d.outbox_event_id where e.aggregate_id = 'pay-ghost'`;
+    expect(dead).toEqual({ error_class: "SQL_23503", attempts: 1 });
+    const states = await database.owner`select status::text, count(*)::int as n from outbox_events where correlation_id = 'corr-batch-poison' group by status order by status::text`;
+    expect(states).toEqual([{ status: "dead", n: 1 }, { status: "delivered", n: 49 }]);
+    const [records] = await database.owner`select count(*)::int as n from processed_events p join outbox_events e on e.id = p.event_id where e.correlation_id = 'corr-batch-poison'`;
+    expect(records?.n).toBe(49);
   });
 
   it("an event of a type no handler knows is poison too", async () => {

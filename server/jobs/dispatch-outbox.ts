@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "@/db/client";
 import { outboxDeliveries, outboxEvents, processedEvents, webhookInbox } from "@/db/schema";
+import { assert } from "../errors";
 import { logger } from "../log";
 import type { OutboxHandler } from "./handlers/handler";
 import { classifyFailure, type Failure } from "./job-error";
@@ -38,13 +39,20 @@ interface ClaimedEvent extends Record<string, unknown> {
   attempts: number;
   lost: boolean;
   claimed_until: string;
+  /** A handler already failed or processed it: its delivery state must be read before anything is attempted. */
+  seen: boolean;
 }
 
 type DeliveryState = typeof outboxDeliveries.$inferSelect;
-type HandlerResult = { state: "delivered" } | { state: "dead" } | { state: "pending"; at: number };
+/** `marked`: the event was marked delivered in the same transaction as this handler's effect. */
+type HandlerResult = { state: "delivered"; marked?: true } | { state: "dead" } | { state: "pending"; at: number };
 
-/** Due events, claimed with FOR UPDATE SKIP LOCKED and a lease, exactly as the inbox is. */
-async function claimOutbox(db: Database, options: DispatchOptions): Promise<ClaimedEvent[]> {
+/**
+ * Due events, claimed with FOR UPDATE SKIP LOCKED and a lease, exactly as the inbox is. `seen`
+ * looks processed_events up by (handler, event id), its primary key: by event id alone it would
+ * read the whole table.
+ */
+async function claimOutbox(db: Database, handlerNames: string[], options: DispatchOptions): Promise<ClaimedEvent[]> {
   const rows = await db.execute<ClaimedEvent>(sql`
     with due as (
       select id, claimed_until is not null as lost from outbox_events
@@ -61,7 +69,9 @@ async function claimOutbox(db: Database, options: DispatchOptions): Promise<Clai
      where e.id = due.id
     returning e.id, e.type, e.aggregate_type, e.aggregate_id, e.payload, e.edited_payload, e.correlation_id,
               to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
-              e.attempts, due.lost, to_char(e.claimed_until at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as claimed_until`);
+              e.attempts, due.lost, to_char(e.claimed_until at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as claimed_until,
+              exists (select 1 from outbox_deliveries d where d.event_id = e.id)
+                or exists (select 1 from processed_events p where p.handler in (${sql.join(handlerNames.map((name) => sql`${name}`), sql`, `)}) and p.event_id = e.id) as seen`);
   return [...rows];
 }
 
@@ -69,32 +79,172 @@ async function claimOutbox(db: Database, options: DispatchOptions): Promise<Clai
  * One dispatcher round: claim due outbox events and deliver each to every handler that takes its
  * type and has not processed it yet. Handlers retry independently (their state lives in
  * outbox_deliveries), so a failing subscriber never holds up the projection, and a poison event
- * dead-letters without stopping the events around it.
+ * dead-letters without stopping the events around it. A handler with a batch interface gets the
+ * round's first attempts in one transaction (see deliverBatch); every other attempt, and any retry,
+ * is delivered on its own.
  */
 export async function dispatchOutboxBatch(db: Database, handlers: readonly OutboxHandler[], options: DispatchOptions): Promise<DispatchBatchResult> {
-  const claimed = await claimOutbox(db, options);
+  const handlerNames = handlers.map((handler) => handler.name);
+  assert(handlerNames.length > 0, "the dispatcher has at least one handler");
+  const claimed = await claimOutbox(db, handlerNames, options);
   const result: DispatchBatchResult = { claimed: claimed.length, delivered: 0, pending: 0, dead: 0 };
   if (claimed.length === 0) return result;
-  const ids = claimed.map((event) => event.id);
-  const states = await db.select().from(outboxDeliveries).where(inArray(outboxDeliveries.eventId, ids));
-  const done = await db.select({ handler: processedEvents.handler, eventId: processedEvents.eventId }).from(processedEvents).where(inArray(processedEvents.eventId, ids));
-  const stateOf = new Map(states.map((state) => [`${state.eventId}:${state.handler}`, state]));
-  const processed = new Set(done.map((row) => `${row.eventId}:${row.handler}`));
+  const known = await knownDeliveries(db, handlerNames, claimed.flatMap((event) => (event.seen ? [event.id] : [])));
+  const results = new Map<string, HandlerResult[]>(claimed.map((event) => [event.id, []]));
+  const attempts: Attempt[] = [];
+  for (const event of claimed) {
+    const parsed = parseClaimed(event);
+    for (const handler of handlers.filter((candidate) => candidate.accepts(event.type))) {
+      const step = nextStep(handler, event, known);
+      if (step === "attempt") attempts.push({ handler, event, parsed, state: known.stateOf.get(`${event.id}:${handler.name}`) });
+      else if (step === "lost") attempts.push({ handler, event, parsed: lostTooOften, state: undefined });
+      else if (step !== "done") results.get(event.id)?.push(step);
+    }
+  }
+  const individual = await deliverBatches(db, handlers, attempts, results, options);
+  await mapLimit(individual, options.concurrency, async (attempt) => {
+    try {
+      results.get(attempt.event.id)?.push(await attemptDelivery(db, attempt, options));
+    } catch (error) {
+      // Not even the failure could be recorded: the event is left to its lease.
+      results.delete(attempt.event.id);
+      logger.error({ err: error, outboxEventId: attempt.event.id, handler: attempt.handler.name, correlationId: attempt.event.correlation_id }, "outbox event could not be dispatched or recorded");
+    }
+  });
+  await settleEvents(db, claimed, results, result, options);
+  return result;
+}
 
+interface Attempt {
+  handler: OutboxHandler;
+  event: ClaimedEvent;
+  parsed: ParsedOutboxEvent | Failure;
+  state: DeliveryState | undefined;
+}
+
+const lostTooOften: Failure = { errorClass: "LEASE_EXPIRED", message: "Workers kept stopping before finishing this event.", retryable: false };
+
+function parseClaimed(event: ClaimedEvent): ParsedOutboxEvent | Failure {
+  try {
+    return parseOutboxEvent(event.type, event.edited_payload ?? event.payload);
+  } catch (error) {
+    return classifyFailure(error);
+  }
+}
+
+interface Known {
+  stateOf: Map<string, DeliveryState>;
+  processed: Set<string>;
+}
+
+async function knownDeliveries(db: Database, handlerNames: string[], ids: string[]): Promise<Known> {
+  if (ids.length === 0) return { stateOf: new Map(), processed: new Set() };
+  const states = await db.select().from(outboxDeliveries).where(inArray(outboxDeliveries.eventId, ids));
+  const done = await db
+    .select({ handler: processedEvents.handler, eventId: processedEvents.eventId })
+    .from(processedEvents)
+    .where(and(inArray(processedEvents.handler, handlerNames), inArray(processedEvents.eventId, ids)));
+  return { stateOf: new Map(states.map((state) => [`${state.eventId}:${state.handler}`, state])), processed: new Set(done.map((row) => `${row.eventId}:${row.handler}`)) };
+}
+
+/** What this round does for one handler of one event: nothing, a known outcome, or an attempt. */
+function nextStep(handler: OutboxHandler, event: ClaimedEvent, known: Known): HandlerResult | "done" | "attempt" | "lost" {
+  const key = `${event.id}:${handler.name}`;
+  const state = known.stateOf.get(key);
+  if (known.processed.has(key) || state?.status === "delivered" || state?.status === "discarded") return "done";
+  if (state?.status === "dead") return { state: "dead" };
+  if (state && state.nextAttemptAt.getTime() > Date.now()) return { state: "pending", at: state.nextAttemptAt.getTime() };
+  if (event.lost && event.attempts > eventClaimsMax) return "lost";
+  if (new Date(event.claimed_until).getTime() - Date.now() < leaseMarginMs) return { state: "pending", at: Date.now() };
+  return "attempt";
+}
+
+/**
+ * First attempts of well-formed events go to their handler's batch interface, one transaction per
+ * handler. What the batches did not settle (no batch interface, a retry, a poison event, or a batch
+ * that failed) is returned, to be delivered one by one.
+ */
+async function deliverBatches(db: Database, handlers: readonly OutboxHandler[], attempts: Attempt[], results: Map<string, HandlerResult[]>, options: DispatchOptions): Promise<Attempt[]> {
+  const settled = new Set<Attempt>();
+  const attemptsPerEvent = new Map<string, number>();
+  for (const attempt of attempts) attemptsPerEvent.set(attempt.event.id, (attemptsPerEvent.get(attempt.event.id) ?? 0) + 1);
+  for (const handler of handlers) {
+    const batch = attempts.filter((attempt) => attempt.handler === handler && handler.handleBatch && !attempt.state && !isFailure(attempt.parsed));
+    // An event this batch is the last word on (no other handler attempts it, none is pending or dead) is marked delivered in the same commit.
+    const finishing = batch.flatMap(({ event }) => (attemptsPerEvent.get(event.id) === 1 && results.get(event.id)?.length === 0 ? [event.id] : []));
+    if (batch.length === 0 || !(await deliverBatch(db, handler, batch, finishing, options))) continue;
+    for (const attempt of batch) {
+      settled.add(attempt);
+      results.get(attempt.event.id)?.push(finishing.includes(attempt.event.id) ? { state: "delivered", marked: true } : { state: "delivered" });
+    }
+  }
+  return attempts.filter((attempt) => !settled.has(attempt));
+}
+
+/**
+ * The batch's processed_events records in one statement (a twin already holding one makes it wait,
+ * then that event is left out), the handler's set-based effect for the rest, one commit. Any
+ * failure rolls all of it back and returns false: the events are then delivered one by one, so the
+ * failing one records its own attempt and the others apply exactly once.
+ */
+async function deliverBatch(db: Database, handler: OutboxHandler, batch: Attempt[], finishing: string[], options: DispatchOptions): Promise<boolean> {
+  try {
+    await db.transaction(async (tx) => {
+      const claimedRows = sql.join(
+        batch.map(({ event }) => sql`(${event.id}::uuid, ${event.correlation_id}::text)`),
+        sql`, `,
+      );
+      const finished = finishing.length === 0 ? sql`` : sql`
+        with finished as (
+          update outbox_events set status = 'delivered', delivered_at = now(), claimed_until = null, claimed_by = null
+           where id in (${sql.join(finishing.map((id) => sql`${id}::uuid`), sql`, `)}) and claimed_by = ${options.workerId}
+        )`;
+      const fresh = await tx.execute<{ event_id: string }>(sql`${finished}
+        insert into processed_events (handler, event_id, correlation_id)
+        select ${handler.name}, v.event_id, v.correlation_id
+          from (select set_config('statement_timeout', ${String(handler.policy.attemptTimeoutMs)}, true)) as timeout, (values ${claimedRows}) as v (event_id, correlation_id)
+        on conflict do nothing
+        returning event_id`);
+      const freshIds = new Set(fresh.map((row) => row.event_id));
+      const deliveries = batch.flatMap(({ event, parsed }) => (freshIds.has(event.id) && !isFailure(parsed) ? [deliveryOf(event, parsed)] : []));
+      if (deliveries.length > 0) await handler.handleBatch?.(tx, deliveries, AbortSignal.timeout(handler.policy.attemptTimeoutMs));
+    });
+    return true;
+  } catch (error) {
+    logger.warn({ err: error, handler: handler.name, events: batch.length, workerId: options.workerId }, "outbox batch failed; delivering its events one by one");
+    return false;
+  }
+}
+
+function deliveryOf(event: ClaimedEvent, parsed: ParsedOutboxEvent): OutboxDelivery {
+  return {
+    id: event.id,
+    aggregateType: event.aggregate_type,
+    aggregateId: event.aggregate_id,
+    correlationId: event.correlation_id,
+    createdAt: new Date(event.created_at),
+    event: parsed,
+  };
+}
+
+/** Each event's handlers decide its state: any retry pending keeps it pending, else any dead handler makes it dead, else delivered. */
+async function settleEvents(db: Database, claimed: ClaimedEvent[], results: Map<string, HandlerResult[]>, result: DispatchBatchResult, options: DispatchOptions): Promise<void> {
+  const { workerId } = options;
   const delivered: string[] = [];
   await mapLimit(claimed, options.concurrency, async (event) => {
+    const outcomes = results.get(event.id);
+    if (!outcomes) return;
+    const pendingAt = outcomes.flatMap((entry) => (entry.state === "pending" ? [entry.at] : []));
     try {
-      const results = await dispatchEvent(db, handlers, event, { stateOf, processed }, options);
-      const pendingAt = results.flatMap((entry) => (entry.state === "pending" ? [entry.at] : []));
       if (pendingAt.length > 0) {
         result.pending += 1;
-        await releaseEvent(db, event.id, options.workerId, { status: "pending", at: Math.min(...pendingAt) });
-      } else if (results.some((entry) => entry.state === "dead")) {
+        await releaseEvent(db, event.id, workerId, { status: "pending", at: Math.min(...pendingAt) });
+      } else if (outcomes.some((entry) => entry.state === "dead")) {
         result.dead += 1;
-        await releaseEvent(db, event.id, options.workerId, { status: "dead" });
+        await releaseEvent(db, event.id, workerId, { status: "dead" });
       } else {
         result.delivered += 1;
-        delivered.push(event.id);
+        if (!outcomes.some((entry) => entry.state === "delivered" && entry.marked)) delivered.push(event.id);
       }
     } catch (error) {
       logger.error({ err: error, outboxEventId: event.id, correlationId: event.correlation_id }, "outbox event could not be dispatched or recorded");
@@ -104,9 +254,8 @@ export async function dispatchOutboxBatch(db: Database, handlers: readonly Outbo
     await db
       .update(outboxEvents)
       .set({ status: "delivered", deliveredAt: sql`now()`, claimedUntil: null, claimedBy: null })
-      .where(and(inArray(outboxEvents.id, delivered), eq(outboxEvents.claimedBy, options.workerId)));
+      .where(and(inArray(outboxEvents.id, delivered), eq(outboxEvents.claimedBy, workerId)));
   }
-  return result;
 }
 
 async function releaseEvent(db: Database, id: string, workerId: string, next: { status: "pending"; at: number } | { status: "dead" }): Promise<void> {
@@ -116,67 +265,14 @@ async function releaseEvent(db: Database, id: string, workerId: string, next: { 
     .where(and(eq(outboxEvents.id, id), eq(outboxEvents.claimedBy, workerId)));
 }
 
-interface Known {
-  stateOf: Map<string, DeliveryState>;
-  processed: Set<string>;
-}
-
-async function dispatchEvent(db: Database, handlers: readonly OutboxHandler[], event: ClaimedEvent, known: Known, options: DispatchOptions): Promise<HandlerResult[]> {
-  let parsed: ParsedOutboxEvent | Failure;
-  try {
-    parsed = parseOutboxEvent(event.type, event.edited_payload ?? event.payload);
-  } catch (error) {
-    parsed = classifyFailure(error);
-  }
-  const results: HandlerResult[] = [];
-  for (const handler of handlers.filter((candidate) => candidate.accepts(event.type))) {
-    const key = `${event.id}:${handler.name}`;
-    const state = known.stateOf.get(key);
-    if (known.processed.has(key) || state?.status === "delivered" || state?.status === "discarded") continue;
-    if (state?.status === "dead") {
-      results.push({ state: "dead" });
-      continue;
-    }
-    if (state && state.nextAttemptAt.getTime() > Date.now()) {
-      results.push({ state: "pending", at: state.nextAttemptAt.getTime() });
-      continue;
-    }
-    if (event.lost && event.attempts > eventClaimsMax) {
-      const lost: Failure = { errorClass: "LEASE_EXPIRED", message: "Workers kept stopping before finishing this event.", retryable: false };
-      results.push(await recordDeliveryFailure(db, handler, event, lost, new Date(), options));
-      continue;
-    }
-    if (new Date(event.claimed_until).getTime() - Date.now() < leaseMarginMs) {
-      results.push({ state: "pending", at: Date.now() });
-      continue;
-    }
-    results.push(await attemptDelivery(db, handler, event, parsed, state, options));
-  }
-  return results;
-}
-
 function isFailure(value: ParsedOutboxEvent | Failure): value is Failure {
   return "errorClass" in value;
 }
 
-async function attemptDelivery(
-  db: Database,
-  handler: OutboxHandler,
-  event: ClaimedEvent,
-  parsed: ParsedOutboxEvent | Failure,
-  state: DeliveryState | undefined,
-  options: DispatchOptions,
-): Promise<HandlerResult> {
+async function attemptDelivery(db: Database, { handler, event, parsed, state }: Attempt, options: DispatchOptions): Promise<HandlerResult> {
   const startedAt = new Date();
   if (isFailure(parsed)) return recordDeliveryFailure(db, handler, event, parsed, startedAt, options);
-  const delivery: OutboxDelivery = {
-    id: event.id,
-    aggregateType: event.aggregate_type,
-    aggregateId: event.aggregate_id,
-    correlationId: event.correlation_id,
-    createdAt: new Date(event.created_at),
-    event: parsed,
-  };
+  const delivery = deliveryOf(event, parsed);
   try {
     await db.transaction(async (tx) => {
       // Claims (handler, event) and sets the attempt's statement timeout for the rest of the

@@ -8,7 +8,7 @@ import { verifyLedger } from "../ledger/verify-ledger";
 const root = path.resolve(import.meta.dirname, "../..");
 const leaseMs = 1_500;
 
-function startWorker(appUrl: string): ChildProcess {
+function startWorker(appUrl: string, batchSize = 40): ChildProcess {
   // node itself with tsx as a loader (not the tsx CLI, which runs a second process and relays signals), so the signal reaches the worker.
   return spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "server/jobs/worker.mts"], {
     cwd: root,
@@ -20,7 +20,7 @@ function startWorker(appUrl: string): ChildProcess {
       NEXTAUTH_URL: "http://localhost:3999",
       COUNTERSIGN_PROCESS: "worker",
       LOG_LEVEL: "error",
-      WORKER_BATCH_SIZE: "40",
+      WORKER_BATCH_SIZE: String(batchSize),
       WORKER_CONCURRENCY: "2",
       WORKER_LEASE_MS: String(leaseMs),
       WORKER_POLL_MS: "50",
@@ -101,4 +101,46 @@ describe("a worker killed in the middle of a batch", () => {
     const [bonuses] = await database.owner`select count(*)::int as n from ledger_transactions where kind = 'bonus'`;
     expect(bonuses?.n).toBe(200);
   });
+
+  it("SIGKILL while a batch transaction is half applied: none of it commits, and after the lease each event posts exactly once", async () => {
+    const [first, second] = ["batch-crash-1", "batch-crash-2"];
+    await webhookCustomer(database.app.db, first);
+    const blocked = await webhookCustomer(database.app.db, second);
+    const ids: string[] = [];
+    for (const [index, customerRef] of [first, first, first, second, first, first].entries()) {
+      const result = await deliver(database.app.db, event("payment.succeeded", { paymentId: `batch-crash-pay-${index}`, customerRef, amount: "3.00", currency: "EUR" }));
+      if (result.status !== 200) throw new Error("delivery refused");
+      ids.push(result.eventId);
+    }
+    const keys = ids.map((id) => `webhook:acmepay:${id}`);
+    const postings = async () => (await database.owner`select count(*)::int as n from ledger_transactions where idempotency_key in ${database.owner(keys)}`)[0]?.n as number;
+
+    // The second customer's wallet is held, so the worker's batch stops there with three postings applied and uncommitted.
+    let release = () => undefined as void;
+    const held = database.owner.begin(async (sql) => {
+      await sql`select 1 from account_balances where account_id = ${blocked.walletIds.EUR ?? ""} for update`;
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    const worker = startWorker(database.appUrl, 10);
+    const stopped = exited(worker);
+    await until(async () => (await database.owner`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%account_balances%'`)[0]?.n > 0, 45_000);
+    expect(await postings()).toBe(0);
+    worker.kill("SIGKILL");
+    expect((await stopped).signal).toBe("SIGKILL");
+    release();
+    await held;
+
+    await until(async () => {
+      await drainInbox(database.app.db);
+      return (await database.owner`select count(*)::int as n from webhook_inbox where event_id in ${database.owner(ids)} and status = 'processed'`)[0]?.n === ids.length;
+    }, leaseMs * 10);
+    const [posted] = await database.owner`select count(*)::int as n, sum(amount)::text as total from ledger_transactions where idempotency_key in ${database.owner(keys)}`;
+    expect(posted).toEqual({ n: 6, total: "18.000000000000000000" });
+    const wallets = await database.owner`select c.external_ref, b.balance::text as balance from customers c join accounts a on a.customer_id = c.id and a.purpose = 'wallet'
+      join account_balances b on b.account_id = a.id where c.external_ref in (${first}, ${second}) order by c.external_ref`;
+    expect(wallets).toEqual([{ external_ref: first, balance: "15.000000000000000000" }, { external_ref: second, balance: "3.000000000000000000" }]);
+    const lost = await database.owner`select count(*)::int as n from job_attempts a join webhook_inbox i on i.id = a.inbox_id where i.event_id in ${database.owner(ids)} and a.outcome = 'lost'`;
+    expect(lost).toEqual([{ n: 6 }]);
+    expect((await verifyLedger(database.app.db)).ok).toBe(true);
+  }, 120_000);
 });

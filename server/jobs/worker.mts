@@ -28,7 +28,7 @@ import { expireStaleSessions } from "../auth/sessions";
 import { database } from "../db";
 import { auditTrustedKeys, env } from "../env";
 import { pruneIdempotencyKeys } from "../idempotency/idempotency";
-import { processInboxBatch, releaseInboxClaims } from "../ingest/process-inbox";
+import { applyInboxBatch, claimInboxBatch, releaseInboxClaims, type ClaimedInbox } from "../ingest/process-inbox";
 import { logger } from "../log";
 import { runChecks } from "../monitoring/run-checks";
 import { reconDefaultsFromEnv } from "../recon/env-defaults";
@@ -55,9 +55,18 @@ const handlers = outboxHandlers({ subscribers: config.OUTBOX_SUBSCRIBERS, signin
 
 let stopping = false;
 const wakers = new Map<string, () => void>();
+/** Loops notified while they were busy: new work arrived after their last claim, so they do not pause. */
+const notified = new Set<string>();
+
+function wake(loop: string): void {
+  const waker = wakers.get(loop);
+  if (waker) waker();
+  else notified.add(loop);
+}
 
 /** Waits `ms`, or less when woken by a notification or by shutdown. */
 function pause(loop: string, ms: number): Promise<void> {
+  if (notified.delete(loop)) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     function done() {
@@ -133,10 +142,23 @@ async function auditLoops(): Promise<void> {
   ]);
 }
 
+let inboxPrefetch: Promise<ClaimedInbox> | null = null;
+
+/**
+ * A full batch means more is waiting, so the next claim runs while this batch is applied: the
+ * claim's round trip and commit overlap the work, and the worker holds claims for as long as work
+ * remains (a SIGKILL leaves them to their lease).
+ */
 async function inbox(): Promise<{ busy: boolean }> {
-  const result = await processInboxBatch(database().db, options);
+  const { db } = database();
+  const prefetched = inboxPrefetch;
+  inboxPrefetch = null;
+  const claimed = await (prefetched ?? claimInboxBatch(db, options));
+  inboxPrefetch = claimed.length === options.batchSize && !stopping ? claimInboxBatch(db, options) : null;
+  inboxPrefetch?.catch(() => undefined);
+  const result = await applyInboxBatch(db, claimed, options);
   if (result.claimed > 0) logger.debug({ ...result }, "inbox batch");
-  return { busy: result.claimed === options.batchSize };
+  return { busy: inboxPrefetch !== null };
 }
 
 async function outbox(): Promise<{ busy: boolean }> {
@@ -167,8 +189,8 @@ async function reconciliation(): Promise<{ busy: boolean }> {
 
 async function listen(): Promise<void> {
   const { sql } = database();
-  await sql.listen("countersign_inbox", () => wakers.get("inbox")?.());
-  await sql.listen("countersign_outbox", () => wakers.get("outbox")?.());
+  await sql.listen("countersign_inbox", () => wake("inbox"));
+  await sql.listen("countersign_outbox", () => wake("outbox"));
 }
 
 async function shutdown(signal: string): Promise<void> {
@@ -179,6 +201,8 @@ async function shutdown(signal: string): Promise<void> {
   const finished = await Promise.race([loops.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), shutdownGraceMs))]);
   try {
     const { db } = database();
+    // A claim still on its way would otherwise commit after the release and wait out its lease.
+    await inboxPrefetch?.catch(() => undefined);
     const released = (await releaseInboxClaims(db, options.workerId)) + (await releaseOutboxClaims(db, options.workerId));
     logger.info({ finished, released }, "worker stopped");
   } finally {

@@ -19,41 +19,88 @@ function activityKind(payload: OutboxPayload<"ledger.transaction_posted">, owner
   return walletCredited ? "withdrawal_released" : "withdrawal_paid";
 }
 
-async function bump(tx: Transaction, row: { customerId: string; currency: string; kind: string; amount: string; eventId: string; at: string }): Promise<void> {
+interface Bump {
+  customerId: string;
+  currency: string;
+  kind: string;
+  eventCount: number;
+  total: InstanceType<typeof MoneyDecimal>;
+  lastEventId: string;
+  lastActivityAt: Date;
+}
+
+/**
+ * Several events of one batch may bump the same row, and one statement may not update a row twice:
+ * they are summed first. The sum is what applying them one by one would leave (count and total
+ * added, the last event's id, the latest time).
+ */
+function addBump(bumps: Map<string, Bump>, row: { customerId: string; currency: string; kind: string; amount: string; eventId: string; at: string }): void {
+  const key = `${row.customerId}:${row.currency}:${row.kind}`;
   const amount = new MoneyDecimal(row.amount);
+  const at = new Date(row.at);
+  const existing = bumps.get(key);
+  if (!existing) {
+    bumps.set(key, { customerId: row.customerId, currency: row.currency, kind: row.kind, eventCount: 1, total: amount, lastEventId: row.eventId, lastActivityAt: at });
+    return;
+  }
+  existing.eventCount += 1;
+  existing.total = existing.total.plus(amount);
+  existing.lastEventId = row.eventId;
+  if (at > existing.lastActivityAt) existing.lastActivityAt = at;
+}
+
+/** One upsert for the batch, rows in key order so that concurrent dispatchers lock them in the same order. */
+async function applyBumps(tx: Transaction, bumps: Map<string, Bump>): Promise<void> {
+  if (bumps.size === 0) return;
+  const rows = [...bumps.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, bump]) => bump);
   await tx
     .insert(customerActivity)
-    .values({ customerId: row.customerId, currency: row.currency, kind: row.kind, eventCount: 1, total: amount, lastEventId: row.eventId, lastActivityAt: new Date(row.at) })
+    .values(rows)
     .onConflictDoUpdate({
       target: [customerActivity.customerId, customerActivity.currency, customerActivity.kind],
       set: {
-        eventCount: sql`${customerActivity.eventCount} + 1`,
-        total: sql`${customerActivity.total} + ${amount.toFixed()}::numeric`,
-        lastEventId: row.eventId,
-        lastActivityAt: sql`greatest(${customerActivity.lastActivityAt}, ${row.at}::timestamptz)`,
+        eventCount: sql`${customerActivity.eventCount} + excluded.event_count`,
+        total: sql`${customerActivity.total} + excluded.total`,
+        lastEventId: sql`excluded.last_event_id`,
+        lastActivityAt: sql`greatest(${customerActivity.lastActivityAt}, excluded.last_activity_at)`,
       },
     });
 }
 
-async function project(tx: Transaction, delivery: OutboxDelivery): Promise<void> {
-  const { event } = delivery;
-  if (event.type === "payment.failed") {
-    const { customerId, currency, amount, occurredAt } = event.payload;
-    await bump(tx, { customerId, currency, kind: "payment_failed", amount, eventId: delivery.id, at: occurredAt });
-    return;
+/** The batch's postings, with one owner lookup for all their accounts and one upsert for all their bumps. */
+async function project(tx: Transaction, deliveries: readonly OutboxDelivery[]): Promise<void> {
+  const bumps = new Map<string, Bump>();
+  const posted = deliveries.flatMap((delivery) => (delivery.event.type === "ledger.transaction_posted" && delivery.event.payload.amount && delivery.event.payload.currency ? [{ id: delivery.id, payload: delivery.event.payload }] : []));
+  const owners = await findAccountOwners(tx, [...new Set(posted.flatMap(({ payload }) => payload.entries.map((entry) => entry.accountId)))]);
+  for (const delivery of deliveries) {
+    const { event } = delivery;
+    if (event.type === "payment.failed") {
+      const { customerId, currency, amount, occurredAt } = event.payload;
+      addBump(bumps, { customerId, currency, kind: "payment_failed", amount, eventId: delivery.id, at: occurredAt });
+      continue;
+    }
+    if (event.type !== "ledger.transaction_posted") continue;
+    const payload = event.payload;
+    if (!payload.amount || !payload.currency) continue;
+    const entryOwners = payload.entries.flatMap((entry) => {
+      const owner = owners.get(entry.accountId);
+      return owner ? [owner.customerId] : [];
+    });
+    const kind = activityKind(payload, owners);
+    for (const customerId of new Set(entryOwners)) {
+      addBump(bumps, { customerId, currency: payload.currency, kind, amount: payload.amount, eventId: delivery.id, at: payload.bookedAt });
+    }
   }
-  if (event.type !== "ledger.transaction_posted") return;
-  const payload = event.payload;
-  if (!payload.amount || !payload.currency) return;
-  const owners = await findAccountOwners(tx, payload.entries.map((entry) => entry.accountId));
-  const customers = [...new Set([...owners.values()].map((owner) => owner.customerId))].sort();
-  const kind = activityKind(payload, owners);
-  for (const customerId of customers) {
-    await bump(tx, { customerId, currency: payload.currency, kind, amount: payload.amount, eventId: delivery.id, at: payload.bookedAt });
-  }
+  await applyBumps(tx, bumps);
 }
 
 /** The internal read model: per customer, currency and kind, how many postings and how much. */
 export function activityProjection(policy: RetryPolicy = projectionPolicy): OutboxHandler {
-  return { name: activityProjectionName, policy, accepts: (type) => !type.startsWith("alert."), handle: (tx, delivery) => project(tx, delivery) };
+  return {
+    name: activityProjectionName,
+    policy,
+    accepts: (type) => !type.startsWith("alert."),
+    handle: (tx, delivery) => project(tx, [delivery]),
+    handleBatch: (tx, deliveries) => project(tx, deliveries),
+  };
 }

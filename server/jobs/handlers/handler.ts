@@ -7,10 +7,16 @@ import type { RetryPolicy } from "../retry-policy";
  * holds this handler's processed_events record for the event: the effect and the record commit
  * together, so a redelivered or replayed event never applies twice. An effect outside the database
  * (an HTTP call) is at least once; its receiver dedupes on the event id it is sent.
+ *
+ * A handler whose effect is set-based may also take a batch: `handleBatch` applies several events
+ * in one transaction that holds their processed_events records. When it fails, the dispatcher
+ * rolls the batch back and delivers its events one by one through `handle`, so only the failing
+ * event records a failed attempt, and its neighbours apply once.
  */
 export interface OutboxHandler {
   name: string;
   policy: RetryPolicy;
   accepts(type: string): boolean;
   handle(tx: Transaction, delivery: OutboxDelivery, signal: AbortSignal): Promise<void>;
+  handleBatch?(tx: Transaction, deliveries: readonly OutboxDelivery[], signal: AbortSignal): Promise<void>;
 }
