@@ -2,7 +2,7 @@
  * npm run bench -- audit
  * The audit trail's costs on this machine, in one run against a throwaway database:
  *   1. bulk-loading a 1,000,000-record chain through the link-checking trigger,
- *   2. verifyRows(streamAuditRows(sql)) over that chain,
+ *   2. verifyChain(sql) over that chain,
  *   3. appends per second and latency with 1 and 16 concurrent writers, then verifying the whole
  *      chain again, which proves the concurrent appends kept it linear,
  *   4. the raw SHA-256 rate over the exact bytes a record hashes, sampled before and after the
@@ -13,7 +13,7 @@ import { createHash, hash } from "node:crypto";
 import { cpus, loadavg } from "node:os";
 import { appendAuditEvent, type AuditEventInput } from "../server/audit/append-audit-event";
 import { canonicalRecordJson } from "../server/audit/chain";
-import { streamAuditRows, verifyRows, type ChainVerification } from "../server/audit/verify-chain";
+import { verifyChain, type ChainVerification } from "../server/audit/verify-chain";
 import { copyChain, generateChain } from "./lib/audit-fixture";
 import { openBenchDatabase, type BenchDatabase } from "./lib/database";
 import { summarizeLatencies } from "./lib/stats";
@@ -126,8 +126,8 @@ async function loadChain(database: BenchDatabase): Promise<number> {
   return loaded;
 }
 
-async function verifyChain(database: BenchDatabase, expectedRecords: number): Promise<ChainVerification> {
-  const result = await verifyRows(streamAuditRows(database.app.sql));
+async function verifyWholeChain(database: BenchDatabase, expectedRecords: number): Promise<ChainVerification> {
+  const result = await verifyChain(database.app.sql);
   if (!result.ok || result.checked !== expectedRecords) {
     throw new Error(`verification failed: ${JSON.stringify(result)} (expected ${expectedRecords} intact records)`);
   }
@@ -141,7 +141,7 @@ interface VerificationRun {
 
 function printVerification(runs: readonly VerificationRun[], raw: RawRates): void {
   printTable(
-    "Verification: verifyRows(streamAuditRows(sql)) as countersign_app; every record checked for seq, link and hash",
+    "Verification: verifyChain(sql) as countersign_app; every record checked for seq, link and hash",
     [
       { header: "chain" },
       { header: "records", align: "right" },
@@ -215,7 +215,7 @@ async function main(): Promise<void> {
     const rawRecords = prepareRawRecords();
     const rawSamples = [measureRawHashRate(rawRecords)];
     await loadChain(database);
-    const verifications: VerificationRun[] = [{ label: "after the load", result: await verifyChain(database, chainLength) }];
+    const verifications: VerificationRun[] = [{ label: "after the load", result: await verifyWholeChain(database, chainLength) }];
     console.log(`\nverified ${formatCount(chainLength)} records in ${formatSeconds(verifications[0]?.result.elapsedMs ?? 0)}`);
     const appendRows: string[][] = [];
     for (const writers of appendWriterCounts) appendRows.push(await measureAppends(database, writers));
@@ -226,7 +226,7 @@ async function main(): Promise<void> {
     );
     const [count] = await database.owner`select count(*)::int as n from audit_events`;
     // Verifying again proves the concurrent appends kept one linear chain on top of the loaded one.
-    verifications.push({ label: "after the appends", result: await verifyChain(database, Number(count?.n)) });
+    verifications.push({ label: "after the appends", result: await verifyWholeChain(database, Number(count?.n)) });
     rawSamples.push(measureRawHashRate(rawRecords));
     printRawRates(rawSamples);
     printVerification(verifications, rawRates(rawSamples));

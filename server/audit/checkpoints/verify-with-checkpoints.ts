@@ -3,7 +3,7 @@ import type postgres from "postgres";
 import { uuidv7 } from "uuidv7";
 import type { Database, Executor } from "@/db/client";
 import { auditVerifications } from "@/db/schema";
-import { streamAuditRows, verifyRows, type ChainBreak, type ChainVerification, type CheckpointMark } from "../verify-chain";
+import { verifyChain, type ChainBreak, type ChainVerification, type CheckpointMark } from "../verify-chain";
 import { checkCheckpoint } from "./checkpoint-message";
 import type { TrustedKeys } from "./signing-key";
 
@@ -60,7 +60,7 @@ export async function verifyWithCheckpoints(
     if (check.ok) marks.push({ seq: check.checkpoint.seq, hash: check.checkpoint.hash, signedAt: check.checkpoint.signedAt });
     else invalid ??= { seq: check.seq ?? 0, reason: "checkpoint_invalid", detail: `${entry.source}: ${check.detail}` };
   }
-  const result = await verifyRows(streamAuditRows(sql, options.table), { checkpoints: marks });
+  const result = await verifyChain(sql, { table: options.table, checkpoints: marks });
   if (!result.ok || !invalid) return result;
   return { ...result, ok: false, firstBreak: invalid };
 }
