@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { chainHash, genesisHash, type HashedAuditRecord } from "./chain";
 import { verifyChain, type StoredAuditRow } from "./verify-chain";
+import { verifyChainInParallel } from "./verify-chain-parallel";
 
 /** Builds a valid chain the way appendAuditEvent does: each record hashed over its predecessor. */
 function buildChain(count: number, record: (seq: number) => Omit<HashedAuditRecord, "seq">): StoredAuditRow[] {
@@ -108,6 +109,33 @@ describe("verifyChain over binary COPY", () => {
       const result = await verifyChain(database.owner, { table: copy });
       expect(result).toMatchObject({ ok: false, checked: 100_000, firstBreak: { seq: 100_001, reason: "gap" } });
     });
+
+    /** Both verifiers on one table: the report must be identical, only the time may differ. */
+    async function expectParallelAgrees(table: string, threads: number) {
+      const single = await verifyChain(database.owner, { table });
+      const parallel = await verifyChainInParallel(database.owner, { table, url: database.ownerUrl, threads });
+      expect({ ...parallel, elapsedMs: 0 }).toEqual({ ...single, elapsedMs: 0 });
+      return parallel;
+    }
+
+    it("in parallel ranges (worker threads, own connections) reports exactly what one walk reports", async () => {
+      expect(await expectParallelAgrees(table, 2)).toMatchObject({ ok: true, checked: 120_000 });
+      expect(await expectParallelAgrees(table, 3)).toMatchObject({ ok: true, checked: 120_000 });
+      // With 2 threads the ranges are seq 1-60,000 and 60,001 on: the seam row is 60,001.
+      const cases: [string, object][] = [
+        [`update %s set details = '{"amount": "1.00"}' where seq = 90001`, { checked: 90_000, firstBreak: { seq: 90_001, reason: "hash_mismatch" } }],
+        [`update %s set details = '{"amount": "1.00"}' where seq = 60001`, { checked: 60_000, firstBreak: { seq: 60_001, reason: "hash_mismatch" } }],
+        [`update %s set prev_hash = repeat('0', 64) where seq = 60001`, { checked: 60_000, firstBreak: { seq: 60_001, reason: "broken_link" } }],
+        [`delete from %s where seq = 60001`, { checked: 60_000, firstBreak: { seq: 60_001, reason: "gap" } }],
+        [`delete from %s where seq = 60000`, { checked: 59_999, firstBreak: { seq: 60_000, reason: "gap" } }],
+        [`update %s set ip = '10.6.6.6' where seq in (30000, 90000)`, { checked: 29_999, firstBreak: { seq: 30_000, reason: "hash_mismatch" } }],
+      ];
+      for (const [change, expected] of cases) {
+        const copy = await copyOf(table);
+        await database.owner.unsafe(change.replace("%s", copy));
+        expect(await expectParallelAgrees(copy, 2)).toMatchObject({ ok: false, ...expected });
+      }
+    }, 300_000);
   });
 
   it("rebuilds text, JSON and times byte for byte, whatever the session's settings", async () => {
