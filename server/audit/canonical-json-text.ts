@@ -1,9 +1,12 @@
+import { isUtf8 } from "node:buffer";
+
 /**
  * RFC 8785 canonical JSON written straight from the UTF-8 bytes of JSON text (jsonb's output), for
  * the common shapes: ASCII keys without escapes, strings already escaped as JSON.stringify escapes
  * them (jsonb's output is), integers of at most 15 digits. Anything else is declined (-1), and the
  * caller parses the text and uses canonicalJson, the reference. Declining is always safe; writing
- * is only done where the bytes provably equal canonicalJson(JSON.parse(text)).
+ * is only done where the bytes provably equal canonicalJson(JSON.parse(text)). Text that is not
+ * valid UTF-8 is declined too: the reference decodes it with replacement characters.
  */
 export function writeCanonicalJsonText(source: Buffer, start: number, end: number, out: Buffer, cursor: number): number {
   const writer = new CanonicalTextWriter(source, end, out);
@@ -11,7 +14,8 @@ export function writeCanonicalJsonText(source: Buffer, start: number, end: numbe
   const written = writer.value(cursor, 0);
   if (written < 0) return -1;
   writer.skipSpace();
-  return writer.position === end ? written : -1;
+  if (writer.position !== end) return -1;
+  return writer.sawNonAscii && !isUtf8(source.subarray(start, end)) ? -1 : written;
 }
 
 const quote = 0x22;
@@ -43,6 +47,8 @@ interface Member {
 
 class CanonicalTextWriter {
   position = 0;
+  /** Whether a string held a byte above 0x7f, so that the text must be checked for valid UTF-8. */
+  sawNonAscii = false;
 
   constructor(
     private readonly source: Buffer,
@@ -71,7 +77,7 @@ class CanonicalTextWriter {
 
   /**
    * Copies a string verbatim when its escapes are exactly the ones JSON.stringify writes. Bytes
-   * above 0x7f are copied as they are; the caller has checked that the whole text is valid UTF-8.
+   * above 0x7f are copied as they are; the whole text is checked for valid UTF-8 at the end.
    */
   private string(cursor: number): number {
     const { source, out } = this;
@@ -91,6 +97,7 @@ class CanonicalTextWriter {
         target += length;
         continue;
       }
+      if (byte > 0x7f) this.sawNonAscii = true;
       out[target] = byte;
       target += 1;
       index += 1;

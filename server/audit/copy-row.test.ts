@@ -51,7 +51,6 @@ function respell(value: number): string {
 function readRow(row: StoredAuditRow, detailsText?: DetailsText): { bytes: Buffer; fields: RowFields } {
   const bytes = encodeCopyRow(row, detailsText);
   const fields = new RowFields();
-  fields.usePiece(bytes);
   expect(fields.read(bytes, 0)).toBe(bytes.length);
   return { bytes, fields };
 }
@@ -154,6 +153,8 @@ describe("writeCanonicalJsonText: RFC 8785 from jsonb's text", () => {
     for (const text of ['{"a\\"b": 1}', '{"é": 1}', '"\\u00e9"', '"\\/"', '"\\u0008"', '"\\u001F"', '{"a": 1, "a": 2}', "1e400", "[1,]", '{"a" 1}', "tru", "nul"]) {
       expect(written(text)).toBeNull();
     }
+    const invalidUtf8 = Buffer.from([0x22, 0xc3, 0x28, 0x22]);
+    expect(writeCanonicalJsonText(invalidUtf8, 0, invalidUtf8.length, Buffer.alloc(64), 0)).toBe(-1);
   });
 
   it("copies what it can: escapes as JSON.stringify writes them, non-ASCII strings, nested arrays", () => {

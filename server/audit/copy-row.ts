@@ -10,21 +10,21 @@ import { canonicalJson, canonicalRecordJson, hashedFields, type HashedAuditRecor
 type ColumnKind = "int8" | "timestamp" | "text" | "jsonb";
 
 const columns = [
-  { name: "seq", sql: "seq::int8", kind: "int8", field: "seq" },
-  { name: "occurred_at", sql: "occurred_at::timestamptz", kind: "timestamp", field: "occurredAt" },
-  { name: "actor_type", sql: "actor_type::text", kind: "text", field: "actorType" },
-  { name: "actor_id", sql: "actor_id::text", kind: "text", field: "actorId" },
-  { name: "action", sql: "action::text", kind: "text", field: "action" },
-  { name: "target_type", sql: "target_type::text", kind: "text", field: "targetType" },
-  { name: "target_id", sql: "target_id::text", kind: "text", field: "targetId" },
-  { name: "outcome", sql: "outcome::text", kind: "text", field: "outcome" },
-  { name: "correlation_id", sql: "correlation_id::text", kind: "text", field: "correlationId" },
-  { name: "ip", sql: "ip::text", kind: "text", field: "ip" },
-  { name: "user_agent", sql: "user_agent::text", kind: "text", field: "userAgent" },
-  { name: "details", sql: "details::jsonb", kind: "jsonb", field: "details" },
-  { name: "prev_hash", sql: "prev_hash::text", kind: "text", field: null },
-  { name: "hash", sql: "hash::text", kind: "text", field: null },
-] as const satisfies readonly { name: string; sql: string; kind: ColumnKind; field: keyof HashedAuditRecord | null }[];
+  { sql: "seq::int8", kind: "int8", field: "seq" },
+  { sql: "occurred_at::timestamptz", kind: "timestamp", field: "occurredAt" },
+  { sql: "actor_type::text", kind: "text", field: "actorType" },
+  { sql: "actor_id::text", kind: "text", field: "actorId" },
+  { sql: "action::text", kind: "text", field: "action" },
+  { sql: "target_type::text", kind: "text", field: "targetType" },
+  { sql: "target_id::text", kind: "text", field: "targetId" },
+  { sql: "outcome::text", kind: "text", field: "outcome" },
+  { sql: "correlation_id::text", kind: "text", field: "correlationId" },
+  { sql: "ip::text", kind: "text", field: "ip" },
+  { sql: "user_agent::text", kind: "text", field: "userAgent" },
+  { sql: "details::jsonb", kind: "jsonb", field: "details" },
+  { sql: "prev_hash::text", kind: "text", field: null },
+  { sql: "hash::text", kind: "text", field: null },
+] as const satisfies readonly { sql: string; kind: ColumnKind; field: keyof HashedAuditRecord | null }[];
 
 export const columnCount = columns.length;
 export const seqColumn = 0;
@@ -38,16 +38,6 @@ export const copySelectList = columns.map((column) => column.sql).join(", ");
 export class RowFields {
   readonly starts = new Int32Array(columnCount);
   readonly lengths = new Int32Array(columnCount);
-  /** The piece as latin1 text (one character per byte), for regular-expression scans of fields. */
-  pieceText = "";
-  private piece: Buffer | null = null;
-
-  /** Rows are then read from this piece; its latin1 view is made once per piece. */
-  usePiece(piece: Buffer): void {
-    if (piece === this.piece) return;
-    this.piece = piece;
-    this.pieceText = piece.toString("latin1");
-  }
 
   /**
    * Reads the field table of the row at position and returns the offset just past it, -1 when the
@@ -176,7 +166,7 @@ export function writeCanonicalRecord(out: Buffer, offset: number, bytes: Buffer,
     const end = start + (fields.lengths[column] as number);
     if (kind === "text") cursor = writePlainString(bytes, start, end, out, cursor);
     else if (kind === "timestamp") cursor = writeTimestamp(bytes, start, out, cursor);
-    else cursor = writeDetails(bytes, fields, start, end, out, cursor);
+    else cursor = writeDetails(bytes, start, end, out, cursor);
     if (cursor < 0) return -1;
   }
   out[cursor] = 0x7d; // }
@@ -248,8 +238,6 @@ function writeTwoDigits(value: number, out: Buffer, cursor: number): number {
   return cursor + 2;
 }
 
-const nonAscii = /[\x80-\xff]/g;
-
 /**
  * Copies a text field quoted, or returns -1 when it needs escaping or is not valid UTF-8. A byte
  * loop: measured faster than Buffer#copy and a regular expression for fields of this size.
@@ -270,14 +258,16 @@ function writePlainString(bytes: Buffer, start: number, end: number, out: Buffer
   return target + 1;
 }
 
-/** details: jsonb's text written canonically where the direct path can, else parsed (the reference). */
-function writeDetails(bytes: Buffer, fields: RowFields, start: number, end: number, out: Buffer, cursor: number): number {
+/**
+ * details: jsonb's text written canonically where the direct path can, else parsed and serialised
+ * by canonicalJson; text that would not fit is left to the reference path, which streams.
+ */
+function writeDetails(bytes: Buffer, start: number, end: number, out: Buffer, cursor: number): number {
   if (bytes[start] !== 1) throw new Error(`unsupported jsonb format version ${bytes[start]}`);
-  nonAscii.lastIndex = start + 1;
-  if (nonAscii.test(fields.pieceText) && nonAscii.lastIndex <= end && !isUtf8(bytes.subarray(start + 1, end))) return -1;
   const written = writeCanonicalJsonText(bytes, start + 1, end, out, cursor);
   if (written >= 0) return written;
   const text = canonicalJson(JSON.parse(jsonbText(bytes, start, end)));
+  if (cursor + Buffer.byteLength(text, "utf8") > out.length) return -1;
   return cursor + out.write(text, cursor, "utf8");
 }
 

@@ -404,7 +404,6 @@ export class CopyRowReader {
       this.carry = bytes;
       return true;
     }
-    this.fields.usePiece(bytes);
     while (position < bytes.length && !this.trailerSeen) {
       const end = this.fields.read(bytes, position);
       if (end < 0) break;
