@@ -1,5 +1,5 @@
 /**
- * npm run audit:verify [-- --table audit_events] [--checkpoint FILE ...] [--public-key FILE ...] [--json]
+ * npm run audit:verify [-- --table audit_events] [--checkpoint FILE ...] [--public-key FILE ...] [--threads N] [--json]
  * Streams the audit chain in sequence order and exits 0 when it is intact; otherwise exits 1 and
  * names the first broken sequence number and why. Uses APP_DATABASE_URL, else DATABASE_URL, else
  * the embedded default.
@@ -10,15 +10,20 @@
  * come from --public-key files (SPKI PEM), else from AUDIT_SIGNING_KEY and AUDIT_TRUSTED_PUBLIC_KEYS
  * in the environment (the embedded default's demo key included), never from the file being checked.
  * Verifying the live table records the result in audit_verifications (trigger "cli").
+ *
+ * --threads N (default: 2, at most the number of cores) walks N seq ranges at once, each in its own
+ * thread over its own connection; the report is exactly that of one walk. --threads 1 walks alone.
  */
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "../db/schema";
 import { parsePublicKey, parseSigningKey, trustedKeys, type TrustedKey } from "../server/audit/checkpoints/signing-key";
-import { fileCheckpoints, recordVerification, tableCheckpoints, verifyWithCheckpoints, type CheckpointEntry } from "../server/audit/checkpoints/verify-with-checkpoints";
-import { describeVerification } from "../server/audit/verify-chain";
+import { fileCheckpoints, recordVerification, tableCheckpoints, verifyWithCheckpoints, type ChainVerifier, type CheckpointEntry } from "../server/audit/checkpoints/verify-with-checkpoints";
+import { describeVerification, verifyChain } from "../server/audit/verify-chain";
+import { verifyChainInParallel } from "../server/audit/verify-chain-parallel";
 import { prepareRuntime } from "./lib/runtime";
 
 const { values } = parseArgs({
@@ -27,8 +32,15 @@ const { values } = parseArgs({
     checkpoint: { type: "string", multiple: true, default: [] },
     "public-key": { type: "string", multiple: true, default: [] },
     json: { type: "boolean", default: false },
+    threads: { type: "string", default: String(Math.min(2, availableParallelism())) },
   },
 });
+
+const threads = Number(values.threads);
+if (!Number.isSafeInteger(threads) || threads < 1 || threads > 64) {
+  console.error(`--threads must be a whole number from 1 to 64, got ${values.threads}`);
+  process.exit(2);
+}
 
 function configuredKeys(environment: NodeJS.ProcessEnv): TrustedKey[] {
   if (values["public-key"].length > 0) return values["public-key"].map((file) => parsePublicKey(readFileSync(file, "utf8")));
@@ -57,7 +69,9 @@ try {
   const entries: CheckpointEntry[] = values.checkpoint.flatMap((file) => fileCheckpoints(file));
   if (keys.size > 0) entries.push(...(await tableCheckpoints(sql)));
   const startedAt = new Date();
-  const result = await verifyWithCheckpoints(sql, { keys, entries, table: values.table });
+  const appUrl = url;
+  const verify: ChainVerifier = (client, options) => (threads > 1 ? verifyChainInParallel(client, { ...options, url: appUrl, threads }) : verifyChain(client, options));
+  const result = await verifyWithCheckpoints(sql, { keys, entries, table: values.table, verify });
   const rate = result.elapsedMs > 0 ? Math.round((result.checked / result.elapsedMs) * 1000) : result.checked;
   if (values.json) console.log(JSON.stringify(result));
   else console.log(`${describeVerification(result)} (${Math.round(result.elapsedMs)} ms, ${rate} records/s)`);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { signedInCaller } from "@/test/support/callers";
 import { appendAuditEvent } from "./append-audit-event";
-import { streamAuditRows, verifyRows } from "./verify-chain";
+import { verifyChain } from "./verify-chain";
 
 const request = { correlationId: "test-correlation", ip: "127.0.0.1", userAgent: "vitest" };
 
@@ -32,7 +32,7 @@ describe("audit chain under concurrency", () => {
     expect(new Set(rows.map((row) => row.prev_hash)).size).toBe(rows.length);
     const creations = await database.owner`select count(*)::int as n from audit_events where action = 'staff.create' and outcome = 'success'`;
     expect(creations[0]?.n).toBe(50);
-    const verification = await verifyRows(streamAuditRows(database.app.sql));
+    const verification = await verifyChain(database.app.sql);
     expect(verification).toMatchObject({ ok: true, checked: rows.length });
   });
 

@@ -7,7 +7,7 @@ import { canonicalJson, chainHash, genesisHash, type HashedAuditRecord } from ".
 import { signCheckpoint } from "./checkpoints/checkpoint-message";
 import { generateSigningKeyText, parseSigningKey, trustedKeys } from "./checkpoints/signing-key";
 import { verifyWithCheckpoints } from "./checkpoints/verify-with-checkpoints";
-import { streamAuditRows, verifyRows } from "./verify-chain";
+import { verifyChain } from "./verify-chain";
 
 const run = promisify(execFile);
 const recordCount = 20;
@@ -48,7 +48,7 @@ describe("audit:verify against a tampered copy", () => {
     return table;
   }
 
-  const verify = (table: string) => verifyRows(streamAuditRows(database.owner, table));
+  const verify = (table: string) => verifyChain(database.owner, { table: table });
 
   /** The same copy checked against a signed checkpoint of the honest head, as an auditor keeps one. */
   const checkpointKey = parseSigningKey(generateSigningKeyText());

@@ -2,7 +2,8 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { chainHash, genesisHash, type HashedAuditRecord } from "./chain";
-import { streamAuditRows, verifyRows, type StoredAuditRow } from "./verify-chain";
+import { verifyChain, type StoredAuditRow } from "./verify-chain";
+import { verifyChainInParallel } from "./verify-chain-parallel";
 
 /** Builds a valid chain the way appendAuditEvent does: each record hashed over its predecessor. */
 function buildChain(count: number, record: (seq: number) => Omit<HashedAuditRecord, "seq">): StoredAuditRow[] {
@@ -40,7 +41,7 @@ function within<T>(promise: Promise<T>, what: string, timeoutMs = 10_000): Promi
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-describe("streamAuditRows + verifyRows over binary COPY", () => {
+describe("verifyChain over binary COPY", () => {
   let database: TestDatabase;
   let tables = 0;
 
@@ -91,23 +92,50 @@ describe("streamAuditRows + verifyRows over binary COPY", () => {
     });
 
     it("verifies every row across the chunk boundaries", async () => {
-      const result = await verifyRows(streamAuditRows(database.owner, table));
+      const result = await verifyChain(database.owner, { table: table });
       expect(result).toMatchObject({ ok: true, checked: 120_000, headSeq: 120_000, headHash: rows[119_999]?.hash, firstBreak: null });
     });
 
     it("finds a changed row just past a chunk boundary at its seq", async () => {
       const copy = await copyOf(table);
       await database.owner.unsafe(`update ${copy} set details = '{"amount": "50001.01"}' where seq = 50001`);
-      const result = await verifyRows(streamAuditRows(database.owner, copy));
+      const result = await verifyChain(database.owner, { table: copy });
       expect(result).toMatchObject({ ok: false, checked: 50_000, firstBreak: { seq: 50_001, reason: "hash_mismatch" } });
     });
 
     it("finds a row deleted at a chunk boundary as a gap", async () => {
       const copy = await copyOf(table);
       await database.owner.unsafe(`delete from ${copy} where seq = 100001`);
-      const result = await verifyRows(streamAuditRows(database.owner, copy));
+      const result = await verifyChain(database.owner, { table: copy });
       expect(result).toMatchObject({ ok: false, checked: 100_000, firstBreak: { seq: 100_001, reason: "gap" } });
     });
+
+    /** Both verifiers on one table: the report must be identical, only the time may differ. */
+    async function expectParallelAgrees(table: string, threads: number) {
+      const single = await verifyChain(database.owner, { table });
+      const parallel = await verifyChainInParallel(database.owner, { table, url: database.ownerUrl, threads });
+      expect({ ...parallel, elapsedMs: 0 }).toEqual({ ...single, elapsedMs: 0 });
+      return parallel;
+    }
+
+    it("in parallel ranges (worker threads, own connections) reports exactly what one walk reports", async () => {
+      expect(await expectParallelAgrees(table, 2)).toMatchObject({ ok: true, checked: 120_000 });
+      expect(await expectParallelAgrees(table, 3)).toMatchObject({ ok: true, checked: 120_000 });
+      // With 2 threads the ranges are seq 1-60,000 and 60,001 on: the seam row is 60,001.
+      const cases: [string, object][] = [
+        [`update %s set details = '{"amount": "1.00"}' where seq = 90001`, { checked: 90_000, firstBreak: { seq: 90_001, reason: "hash_mismatch" } }],
+        [`update %s set details = '{"amount": "1.00"}' where seq = 60001`, { checked: 60_000, firstBreak: { seq: 60_001, reason: "hash_mismatch" } }],
+        [`update %s set prev_hash = repeat('0', 64) where seq = 60001`, { checked: 60_000, firstBreak: { seq: 60_001, reason: "broken_link" } }],
+        [`delete from %s where seq = 60001`, { checked: 60_000, firstBreak: { seq: 60_001, reason: "gap" } }],
+        [`delete from %s where seq = 60000`, { checked: 59_999, firstBreak: { seq: 60_000, reason: "gap" } }],
+        [`update %s set ip = '10.6.6.6' where seq in (30000, 90000)`, { checked: 29_999, firstBreak: { seq: 30_000, reason: "hash_mismatch" } }],
+      ];
+      for (const [change, expected] of cases) {
+        const copy = await copyOf(table);
+        await database.owner.unsafe(change.replace("%s", copy));
+        expect(await expectParallelAgrees(copy, 2)).toMatchObject({ ok: false, ...expected });
+      }
+    }, 300_000);
   });
 
   it("rebuilds text, JSON and times byte for byte, whatever the session's settings", async () => {
@@ -132,7 +160,7 @@ describe("streamAuditRows + verifyRows over binary COPY", () => {
       connection: { TimeZone: "Pacific/Chatham", DateStyle: "SQL, DMY", extra_float_digits: "-5", IntervalStyle: "sql_standard" },
     });
     try {
-      const result = await verifyRows(streamAuditRows(odd, table));
+      const result = await verifyChain(odd, { table: table });
       expect(result).toMatchObject({ ok: true, checked: rows.length, headHash: rows[rows.length - 1]?.hash });
     } finally {
       await odd.end({ timeout: 2 });
@@ -143,10 +171,10 @@ describe("streamAuditRows + verifyRows over binary COPY", () => {
     const table = await tableWith(buildChain(10, plainRecord));
     const noDetails = await copyOf(table);
     await database.owner.unsafe(`update ${noDetails} set details = null where seq = 3`);
-    expect((await verifyRows(streamAuditRows(database.owner, noDetails))).firstBreak).toMatchObject({ seq: 3, reason: "hash_mismatch" });
+    expect((await verifyChain(database.owner, { table: noDetails })).firstBreak).toMatchObject({ seq: 3, reason: "hash_mismatch" });
     const noTime = await copyOf(table);
     await database.owner.unsafe(`update ${noTime} set occurred_at = null where seq = 4`);
-    expect((await verifyRows(streamAuditRows(database.owner, noTime))).firstBreak).toMatchObject({ seq: 4, reason: "hash_mismatch" });
+    expect((await verifyChain(database.owner, { table: noTime })).firstBreak).toMatchObject({ seq: 4, reason: "hash_mismatch" });
   });
 
   it("leaves a one-connection pool usable after every COPY, including one stopped at an early break", async () => {
@@ -157,10 +185,10 @@ describe("streamAuditRows + verifyRows over binary COPY", () => {
     const single = postgres(database.ownerUrl, { max: 1, onnotice: () => undefined });
     try {
       for (let round = 0; round < 5; round += 1) {
-        expect(await within(verifyRows(streamAuditRows(single, table)), `verification ${round}`)).toMatchObject({ ok: true, checked: 100 });
+        expect(await within(verifyChain(single, { table: table }), `verification ${round}`)).toMatchObject({ ok: true, checked: 100 });
         expect(await within(single`select ${round}::int as round`, `the query after verification ${round}`)).toEqual([{ round }]);
       }
-      expect((await within(verifyRows(streamAuditRows(single, broken)), "the early-stopping verification")).firstBreak).toMatchObject({ seq: 2 });
+      expect((await within(verifyChain(single, { table: broken }), "the early-stopping verification")).firstBreak).toMatchObject({ seq: 2 });
       expect(await within(single`select 1 as one`, "the query after the early stop")).toEqual([{ one: 1 }]);
     } finally {
       await single.end({ timeout: 2 });

@@ -1,6 +1,8 @@
+import { hash } from "node:crypto";
 import type { Readable } from "node:stream";
 import type postgres from "postgres";
 import { chainHash, genesisHash, type HashedAuditRecord } from "./chain";
+import { copySelectList, decodeRecord, hashColumn, prevHashColumn, RowFields, rowSeq, rowText, writeCanonicalRecord } from "./copy-row";
 
 export interface StoredAuditRow extends HashedAuditRecord {
   prevHash: string;
@@ -22,10 +24,6 @@ export interface CheckpointMark {
   signedAt: string;
 }
 
-export interface VerifyOptions {
-  checkpoints?: readonly CheckpointMark[];
-}
-
 export interface ChainVerification {
   ok: boolean;
   checked: number;
@@ -35,6 +33,12 @@ export interface ChainVerification {
   /** Checkpoints whose seq the walk reached and found with exactly the signed hash. */
   checkpointsChecked: number;
   elapsedMs: number;
+}
+
+export interface VerifyOptions {
+  /** The table to walk (audit_events by default): tests and investigators verify copies. */
+  table?: string;
+  checkpoints?: readonly CheckpointMark[];
 }
 
 /**
@@ -47,52 +51,87 @@ export interface ChainVerification {
  * chain must reach the latest checkpoint, which catches a deleted tail. Per row that costs one
  * integer comparison with the next checkpoint's seq.
  */
-export async function verifyRows(rows: AsyncIterable<StoredAuditRow[]>, options: VerifyOptions = {}): Promise<ChainVerification> {
+export async function verifyChain(sql: postgres.Sql, options: VerifyOptions = {}): Promise<ChainVerification> {
   const started = performance.now();
-  const marks = [...(options.checkpoints ?? [])].sort((a, b) => a.seq - b.seq);
-  let markIndex = 0;
-  let nextMarkSeq = marks[0]?.seq ?? Number.POSITIVE_INFINITY;
+  const table = checkedTableName(options.table ?? "audit_events");
+  const marks = sortedMarks(options.checkpoints ?? []);
+  const walk = new RangeWalk(marks);
+  await streamRange(sql, table, { after: 0, upTo: null }, walk);
+  return joinRanges([walk.outcome()], marks, started);
+}
+
+/** Checkpoint seqs are positive integers (checkCheckpoint refuses others), which the walks rely on. */
+export function sortedMarks(checkpoints: readonly CheckpointMark[]): CheckpointMark[] {
+  for (const mark of checkpoints) {
+    if (!Number.isSafeInteger(mark.seq) || mark.seq <= 0) throw new Error(`checkpoint seq ${mark.seq} is not a positive integer`);
+  }
+  return [...checkpoints].sort((a, b) => a.seq - b.seq);
+}
+
+export function checkedTableName(table: string): string {
+  if (!/^[a-z_][a-z0-9_.]{0,126}$/.test(table)) throw new Error(`invalid table name ${table}`);
+  return table;
+}
+
+/**
+ * What a walk over one seq range found. Its first row's seq and prev_hash are not checked by the
+ * walk, which does not know the row before it; joinRanges checks them against the previous range.
+ */
+export interface RangeOutcome {
+  rows: number;
+  firstSeq: number;
+  firstPrevHash: string | null;
+  /** Rows fully checked before the walk stopped (all rows when it did not). */
+  checked: number;
+  lastSeq: number;
+  lastHash: string;
+  failure: ChainBreak | null;
+  checkpointsChecked: number;
+}
+
+/**
+ * Joins the outcomes of consecutive seq ranges into the verification of the whole chain, exactly
+ * as one walk from seq 1 would have reported it: the seam rows are checked for their seq and link
+ * here, before any break the range itself found at them, and the first break in seq order wins.
+ */
+export function joinRanges(ranges: readonly RangeOutcome[], marks: readonly CheckpointMark[], started: number): ChainVerification {
   let expectedSeq = 1;
   let previousHash = genesisHash;
   let checked = 0;
-  const stop = (failure: ChainBreak | null) => finish(failure === null, checked, expectedSeq - 1, previousHash, failure, markIndex, started);
-  for await (const batch of rows) {
-    for (const row of batch) {
-      const failure = checkRow(row, expectedSeq, previousHash);
-      if (failure) return stop(failure);
-      checked += 1;
-      expectedSeq = row.seq + 1;
-      previousHash = row.hash;
-      while (row.seq === nextMarkSeq) {
-        const mark = marks[markIndex] as CheckpointMark;
-        if (mark.hash !== row.hash) {
-          return stop({ seq: row.seq, reason: "checkpoint_mismatch", detail: `the hash at seq ${row.seq} differs from the checkpoint signed at ${mark.signedAt}: the chain was rewritten at or before it` });
-        }
-        markIndex += 1;
-        nextMarkSeq = marks[markIndex]?.seq ?? Number.POSITIVE_INFINITY;
-      }
+  let checkpointsChecked = 0;
+  const stop = (failure: ChainBreak | null) => finish(failure === null, checked, expectedSeq - 1, previousHash, failure, checkpointsChecked, started);
+  for (const range of ranges) {
+    if (range.rows === 0) continue;
+    const seam = seamBreak(range, expectedSeq, previousHash);
+    if (seam) return stop(seam);
+    checked += range.checked;
+    checkpointsChecked += range.checkpointsChecked;
+    if (range.checked > 0) {
+      expectedSeq = range.lastSeq + 1;
+      previousHash = range.lastHash;
     }
+    if (range.failure) return stop(range.failure);
   }
   const latest = marks[marks.length - 1];
-  if (latest && markIndex < marks.length) {
+  if (latest && checkpointsChecked < marks.length) {
     return stop({ seq: expectedSeq, reason: "checkpoint_beyond_head", detail: `the chain ends at seq ${expectedSeq - 1}, but a checkpoint signed at ${latest.signedAt} covers seq ${latest.seq}: records were removed from the tail` });
   }
   return stop(null);
 }
 
-function checkRow(row: StoredAuditRow, expectedSeq: number, previousHash: string): ChainBreak | null {
-  if (row.seq !== expectedSeq) {
-    const detail = row.seq > expectedSeq ? `expected seq ${expectedSeq}, found ${row.seq}` : `seq ${row.seq} out of order`;
-    return { seq: expectedSeq, reason: "gap", detail };
-  }
-  if (row.prevHash !== previousHash) {
-    return { seq: row.seq, reason: "broken_link", detail: `prev_hash does not equal the hash of seq ${row.seq - 1}` };
-  }
-  // chainHash reads only the twelve hashed fields, so the row needs no copy without its hashes.
-  if (chainHash(row.prevHash, row) !== row.hash) {
-    return { seq: row.seq, reason: "hash_mismatch", detail: "stored hash does not match the record's contents" };
-  }
+function seamBreak(range: RangeOutcome, expectedSeq: number, previousHash: string): ChainBreak | null {
+  if (range.firstSeq !== expectedSeq) return gapBreak(range.firstSeq, expectedSeq);
+  if (range.firstPrevHash !== previousHash) return linkBreak(range.firstSeq);
   return null;
+}
+
+function gapBreak(seq: number, expectedSeq: number): ChainBreak {
+  const detail = seq > expectedSeq ? `expected seq ${expectedSeq}, found ${seq}` : `seq ${seq} out of order`;
+  return { seq: expectedSeq, reason: "gap", detail };
+}
+
+function linkBreak(seq: number): ChainBreak {
+  return { seq, reason: "broken_link", detail: `prev_hash does not equal the hash of seq ${seq - 1}` };
 }
 
 function finish(
@@ -107,60 +146,166 @@ function finish(
   return { ok, checked, headSeq, headHash, firstBreak, checkpointsChecked, elapsedMs: performance.now() - started };
 }
 
+/** Reused for every hash on this thread: the prev_hash bytes and the canonical JSON, contiguous. */
+const scratch = Buffer.allocUnsafe(64 * 1024);
+/**
+ * A row of at most this many bytes fits the scratch buffer however its values are escaped (at
+ * most six bytes per byte, \u00XX) plus member names; a bigger one takes the reference path.
+ */
+const directRowBytesMax = Math.floor((scratch.length - 1024) / 6);
+
+/**
+ * Checks the rows of one seq range in order: from its second row on, each row's seq and link; for
+ * every row, its recomputed hash and any checkpoint at its seq. Stops at the first break.
+ */
+export class RangeWalk {
+  private rows = 0;
+  private firstSeq = 0;
+  private firstPrevHash: string | null = null;
+  private checked = 0;
+  private expectedSeq = 0;
+  private previousHash = "";
+  private failure: ChainBreak | null = null;
+  private markIndex = 0;
+  private nextMarkSeq: number;
+
+  /** marks: sorted by seq; those before the range's first row are never reached. */
+  constructor(private readonly marks: readonly CheckpointMark[]) {
+    this.nextMarkSeq = marks[0]?.seq ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Checks the row whose fields were just read; false when the walk stops at it. */
+  row(bytes: Buffer, fields: RowFields, rowLength: number): boolean {
+    const seq = rowSeq(bytes, fields);
+    let linkHex = this.previousHash;
+    if (this.rows === 0) {
+      this.firstSeq = seq;
+      this.firstPrevHash = rowText(bytes, fields, prevHashColumn);
+      linkHex = this.firstPrevHash ?? "";
+      this.skipMarksBefore(seq);
+    } else if (seq !== this.expectedSeq) {
+      return this.stop(gapBreak(seq, this.expectedSeq));
+    } else if (!fieldEquals(bytes, fields, prevHashColumn, linkHex)) {
+      return this.stop(linkBreak(seq));
+    }
+    this.rows += 1;
+    const digest = recomputeHash(linkHex, bytes, fields, rowLength);
+    if (!fieldEquals(bytes, fields, hashColumn, digest)) {
+      return this.stop({ seq, reason: "hash_mismatch", detail: "stored hash does not match the record's contents" });
+    }
+    this.checked += 1;
+    this.expectedSeq = seq + 1;
+    this.previousHash = digest;
+    while (seq === this.nextMarkSeq) {
+      const mark = this.marks[this.markIndex] as CheckpointMark;
+      if (mark.hash !== digest) {
+        return this.stop({ seq, reason: "checkpoint_mismatch", detail: `the hash at seq ${seq} differs from the checkpoint signed at ${mark.signedAt}: the chain was rewritten at or before it` });
+      }
+      this.skipMark();
+    }
+    return true;
+  }
+
+  outcome(): RangeOutcome {
+    const { rows, firstSeq, firstPrevHash, checked, failure } = this;
+    return { rows, firstSeq, firstPrevHash, checked, lastSeq: this.expectedSeq - 1, lastHash: this.previousHash, failure, checkpointsChecked: this.markIndex - this.marksBefore };
+  }
+
+  private marksBefore = 0;
+
+  /** Marks below the range's first row belong to earlier ranges (or to none: the join says so). */
+  private skipMarksBefore(seq: number): void {
+    while (this.nextMarkSeq < seq) this.skipMark();
+    this.marksBefore = this.markIndex;
+  }
+
+  private skipMark(): void {
+    this.markIndex += 1;
+    this.nextMarkSeq = this.marks[this.markIndex]?.seq ?? Number.POSITIVE_INFINITY;
+  }
+
+  private stop(failure: ChainBreak): false {
+    this.failure = failure;
+    return false;
+  }
+}
+
+/** True when the text field holds exactly the ASCII text (a NULL never does). */
+function fieldEquals(bytes: Buffer, fields: RowFields, column: number, text: string): boolean {
+  const start = fields.starts[column] as number;
+  if (start < 0 || fields.lengths[column] !== text.length) return false;
+  for (let index = 0; index < text.length; index += 1) {
+    if (bytes[start + index] !== text.charCodeAt(index)) return false;
+  }
+  return true;
+}
+
+/**
+ * SHA-256( bytes(prev_hash) || UTF-8( canonical JSON ) ), the bytes assembled straight from the
+ * COPY fields; rows the direct path declines (or too big for the scratch buffer) are decoded and
+ * hashed by chainHash, the reference. The hex write decodes prev_hash as chainHash does.
+ */
+function recomputeHash(linkHex: string, bytes: Buffer, fields: RowFields, rowLength: number): string {
+  if (rowLength <= directRowBytesMax && linkHex.length <= 128) {
+    const prevLength = scratch.write(linkHex, 0, "hex");
+    const length = writeCanonicalRecord(scratch, prevLength, bytes, fields);
+    if (length >= 0) return hash("sha256", new Uint8Array(scratch.buffer, scratch.byteOffset, prevLength + length), "hex");
+  }
+  return chainHash(linkHex, decodeRecord(bytes, fields));
+}
+
 /**
  * Rows per COPY statement. Each chunk is its own short statement, so a long chain never runs into
  * the statement timeout, and an early stop has at most one chunk left to drain.
  */
 const chunkRowsMax = 50_000;
 /**
- * Received bytes are decoded in pieces of about this size (some 60 rows). Measured: 32 KB pieces
- * decode about 15% cheaper than 512 KB ones, whose strings V8 places in large-object space.
+ * Received bytes are checked in pieces of about this size (some 60 rows), so that PostgreSQL keeps
+ * sending while they are checked.
  */
 const pieceBytesMin = 32 * 1024;
 
+/** A seq range: rows with after < seq, and seq <= upTo unless upTo is null (to the live head). */
+export interface SeqRange {
+  after: number;
+  upTo: number | null;
+}
+
 /**
- * Streams a table with the audit_events layout in sequence order, as batches of rows. The table
- * name is a parameter so tests and investigators can verify a copy; it is checked against a strict
- * identifier pattern. Rows arrive by binary COPY in keyset chunks, which costs PostgreSQL and Node a
+ * Feeds a table with the audit_events layout to the walk in sequence order, until the range ends or
+ * the walk stops. Rows arrive by binary COPY in keyset chunks, which costs PostgreSQL and Node a
  * fraction of a row-by-row result; occurred_at arrives as an exact count of microseconds, so no
  * session setting (DateStyle, TimeZone) can change the ISO 8601 text that is rebuilt and hashed.
+ * Rows with a NULL or non-positive seq are outside every range, as they always were.
  */
-export async function* streamAuditRows(sql: postgres.Sql, table = "audit_events"): AsyncGenerator<StoredAuditRow[]> {
-  if (!/^[a-z_][a-z0-9_.]{0,126}$/.test(table)) throw new Error(`invalid table name ${table}`);
-  let after = 0;
+export async function streamRange(sql: postgres.Sql, table: string, range: SeqRange, walk: RangeWalk): Promise<void> {
+  let after = range.after;
   for (;;) {
-    // COPY takes no bind parameters; the keyset bound is inlined, so it must be an exact integer.
+    // COPY takes no bind parameters; the keyset bounds are inlined, so they must be exact integers.
     if (!Number.isSafeInteger(after)) throw new Error(`seq ${after} is beyond the exactly representable range`);
-    // The casts fix the binary layout the decoder expects, whatever column types a copy was given.
-    const query = `copy (select seq::int8, occurred_at::timestamptz, actor_type::text, actor_id::text, action::text,
-        target_type::text, target_id::text, outcome::text, correlation_id::text, ip::text, user_agent::text,
-        details::jsonb, prev_hash::text, hash::text
-        from ${table} where seq > ${after} order by seq limit ${chunkRowsMax}) to stdout with (format binary)`;
-    let received = 0;
-    for await (const batch of copyRows(sql, query)) {
-      received += batch.length;
-      after = batch[batch.length - 1]?.seq ?? after;
-      yield batch;
-    }
-    if (received < chunkRowsMax) return;
+    if (range.upTo !== null && !Number.isSafeInteger(range.upTo)) throw new Error(`seq ${range.upTo} is beyond the exactly representable range`);
+    const upTo = range.upTo === null ? "" : ` and seq <= ${range.upTo}`;
+    const query = `copy (select ${copySelectList} from ${checkedTableName(table)} where seq > ${after}${upTo} order by seq limit ${chunkRowsMax}) to stdout with (format binary)`;
+    const chunk = await copyInto(sql, query, walk);
+    if (chunk.stopped || chunk.rows < chunkRowsMax) return;
+    after = chunk.lastSeq;
   }
 }
 
-/** Runs one COPY ... TO STDOUT (FORMAT binary) and yields its rows as they are decoded. */
-async function* copyRows(sql: postgres.Sql, query: string): AsyncGenerator<StoredAuditRow[]> {
+/** Runs one COPY ... TO STDOUT (FORMAT binary) and walks its rows as they arrive. */
+async function copyInto(sql: postgres.Sql, query: string, walk: RangeWalk): Promise<{ rows: number; lastSeq: number; stopped: boolean }> {
   const inbox = new CopyInbox(await sql.unsafe(query).readable());
-  const decoder = new BinaryCopyDecoder();
+  const reader = new CopyRowReader();
   try {
     for (let piece = await inbox.next(); piece !== null; piece = await inbox.next()) {
-      const rows = decoder.decode(piece);
-      if (rows.length > 0) yield rows;
+      if (!reader.walk(piece, walk)) return { rows: reader.rows, lastSeq: reader.lastSeq, stopped: true };
     }
-    decoder.finish();
+    reader.finish();
+    return { rows: reader.rows, lastSeq: reader.lastSeq, stopped: false };
   } finally {
     await inbox.drain();
   }
 }
-
 /**
  * Collects a COPY stream read in flowing mode and hands it out in pieces. PostgreSQL keeps sending
  * while the rows already here are checked, so its work and ours overlap on two cores; a chunk is
@@ -236,45 +381,44 @@ function resumeConnection(stream: Readable): void {
 }
 
 const copySignature = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
-const columnCount = 14;
-/** PostgreSQL's epoch, 2000-01-01T00:00:00Z, in Unix milliseconds. */
-const postgresEpochMs = Date.UTC(2000, 0, 1);
-const twoTo32 = 4294967296;
-const nonAscii = /[^\x00-\x7f]/;
 
 /**
- * Decodes the binary COPY format (header, then per row a field count and length-prefixed fields)
- * into StoredAuditRows. Bytes may arrive split anywhere; an incomplete row is kept for the next
- * piece. Each piece is turned into one latin1 string and text fields are sliced from it; only a
- * field that is not pure ASCII is decoded as UTF-8 on its own.
+ * Splits the binary COPY format (header, then per row a field count and length-prefixed fields)
+ * into rows and hands each complete row to the walk. Bytes may arrive split anywhere; an incomplete
+ * row is kept for the next piece.
  */
-class BinaryCopyDecoder {
+export class CopyRowReader {
+  rows = 0;
+  lastSeq = 0;
   private headerSeen = false;
   private trailerSeen = false;
   private carry: Buffer | null = null;
+  private readonly fields = new RowFields();
 
-  decode(piece: Buffer): StoredAuditRow[] {
+  /** Walks the complete rows now at hand; false when the walk stopped. */
+  walk(piece: Buffer, walk: RangeWalk): boolean {
     const bytes = this.carry ? Buffer.concat([this.carry, piece]) : piece;
     this.carry = null;
     let position = this.headerSeen ? 0 : this.readHeader(bytes);
     if (position < 0) {
       this.carry = bytes;
-      return [];
+      return true;
     }
-    const reader = new FieldReader(bytes, bytes.toString("latin1"));
-    const rows: StoredAuditRow[] = [];
     while (position < bytes.length && !this.trailerSeen) {
-      const end = rowEnd(bytes, position);
+      const end = this.fields.read(bytes, position);
       if (end < 0) break;
-      if (end === position + 2) {
+      if (end === 0) {
         this.trailerSeen = true;
-      } else {
-        rows.push(reader.row(position));
+        position += 2;
+        break;
       }
+      this.rows += 1;
+      this.lastSeq = rowSeq(bytes, this.fields);
+      if (!walk.row(bytes, this.fields, end - position)) return false;
       position = end;
     }
     if (position < bytes.length) this.carry = bytes.subarray(position);
-    return rows;
+    return true;
   }
 
   finish(): void {
@@ -291,142 +435,6 @@ class BinaryCopyDecoder {
     this.headerSeen = true;
     return start;
   }
-}
-
-/** The offset just past the row (or trailer) at position, or -1 when it is incomplete. */
-function rowEnd(bytes: Buffer, position: number): number {
-  if (bytes.length - position < 2) return -1;
-  const fields = bytes.readInt16BE(position);
-  if (fields === -1) return position + 2;
-  if (fields !== columnCount) throw new Error(`COPY row has ${fields} fields, expected ${columnCount}`);
-  let cursor = position + 2;
-  for (let field = 0; field < columnCount; field += 1) {
-    if (bytes.length - cursor < 4) return -1;
-    const length = bytes.readInt32BE(cursor);
-    cursor += 4 + Math.max(length, 0);
-    if (cursor > bytes.length) return -1;
-  }
-  return cursor;
-}
-
-/**
- * Reads the fields of one complete row in order (see the COPY query for columns and types). A NULL
- * where the application never writes one (possible in a copy) is passed on as null, as the row-by-
- * row query did, so that the row fails the sequence or hash check instead of aborting the walk.
- */
-class FieldReader {
-  private cursor = 0;
-
-  constructor(
-    private readonly bytes: Buffer,
-    private readonly latin1: string,
-  ) {}
-
-  row(position: number): StoredAuditRow {
-    this.cursor = position + 2;
-    const row = {
-      seq: this.int64() ?? 0,
-      occurredAt: this.timestamp(),
-      actorType: this.string(),
-      actorId: this.string(),
-      action: this.string(),
-      targetType: this.string(),
-      targetId: this.string(),
-      outcome: this.string(),
-      correlationId: this.string(),
-      ip: this.string(),
-      userAgent: this.string(),
-      details: this.jsonb(),
-      prevHash: this.string(),
-      hash: this.string(),
-    };
-    return row as StoredAuditRow;
-  }
-
-  /** Advances past one field and returns where its value starts, or -1 for NULL. */
-  private field(): number {
-    const length = this.bytes.readInt32BE(this.cursor);
-    this.cursor += 4;
-    if (length < 0) return -1;
-    this.cursor += length;
-    return this.cursor - length;
-  }
-
-  private string(): string | null {
-    const start = this.field();
-    return start < 0 ? null : this.utf8(start, this.cursor);
-  }
-
-  /** The latin1 view equals UTF-8 for ASCII, and slicing it is far cheaper than decoding. */
-  private utf8(start: number, end: number): string {
-    const ascii = this.latin1.slice(start, end);
-    return nonAscii.test(ascii) ? this.bytes.toString("utf8", start, end) : ascii;
-  }
-
-  private int64(): number | null {
-    const start = this.field();
-    return start < 0 ? null : readInt64(this.bytes, start);
-  }
-
-  private timestamp(): string | null {
-    const start = this.field();
-    return start < 0 ? null : isoFromPostgresMicros(this.bytes, start);
-  }
-
-  /** jsonb's binary form is a version byte, 1, followed by the JSON text. */
-  private jsonb(): Record<string, unknown> | null {
-    const start = this.field();
-    if (start < 0) return null;
-    if (this.bytes[start] !== 1) throw new Error(`unsupported jsonb format version ${this.bytes[start]}`);
-    return JSON.parse(this.utf8(start + 1, this.cursor)) as Record<string, unknown>;
-  }
-}
-
-function readInt64(bytes: Buffer, offset: number): number {
-  return bytes.readInt32BE(offset) * twoTo32 + bytes.readUInt32BE(offset + 4);
-}
-
-/**
- * The millisecond of a timestamptz (microseconds since 2000-01-01 UTC) as ISO 8601, the form the
- * writer hashed. Integer arithmetic keeps it exact: floor division, with BigInt beyond ±2^53 µs
- * (about 285 years from 2000, never written by the application). 'infinity' keeps its SQL name.
- */
-function isoFromPostgresMicros(bytes: Buffer, offset: number): string {
-  if (Math.abs(bytes.readInt32BE(offset)) < 0x200000) {
-    const micros = readInt64(bytes, offset);
-    return isoFromUnixMs(postgresEpochMs + (micros - (((micros % 1000) + 1000) % 1000)) / 1000);
-  }
-  const micros = bytes.readBigInt64BE(offset);
-  if (micros === 0x7fffffffffffffffn) return "infinity";
-  if (micros === -0x8000000000000000n) return "-infinity";
-  return isoFromUnixMs(postgresEpochMs + Number((micros - (((micros % 1000n) + 1000n) % 1000n)) / 1000n));
-}
-
-/**
- * Date#toISOString is a large share of decoding, and a chain is in time order, so consecutive
- * records usually share their minute: that prefix ("2025-01-01T09:30:") is cached and only the
- * seconds and milliseconds are formatted. Years outside 0000-9999 take the full path.
- */
-let cachedMinute = Number.NaN;
-let cachedMinutePrefix = "";
-const yearZeroMs = Date.parse("0000-01-01T00:00:00.000Z");
-const yearTenThousandMs = Date.parse("+010000-01-01T00:00:00.000Z");
-
-function isoFromUnixMs(unixMs: number): string {
-  const minute = Math.floor(unixMs / 60_000);
-  if (minute !== cachedMinute) {
-    const date = new Date(unixMs);
-    if (Number.isNaN(date.getTime())) return "out of range";
-    const iso = date.toISOString();
-    if (unixMs < yearZeroMs || unixMs >= yearTenThousandMs) return iso;
-    cachedMinute = minute;
-    cachedMinutePrefix = iso.slice(0, 17);
-    return iso;
-  }
-  const withinMinuteMs = unixMs - minute * 60_000;
-  const seconds = Math.floor(withinMinuteMs / 1000);
-  const milliseconds = withinMinuteMs - seconds * 1000;
-  return `${cachedMinutePrefix}${seconds < 10 ? "0" : ""}${seconds}.${milliseconds < 10 ? "00" : milliseconds < 100 ? "0" : ""}${milliseconds}Z`;
 }
 
 export function describeVerification(result: ChainVerification): string {

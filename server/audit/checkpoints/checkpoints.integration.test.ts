@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/support/test-datab
 import { appendAuditEvent } from "../append-audit-event";
 import { canonicalJson, chainHash, type HashedAuditRecord } from "../chain";
 import { checkpointLockKey, recordCheckpoint } from "../record-checkpoint";
-import { streamAuditRows, verifyRows } from "../verify-chain";
+import { verifyChain } from "../verify-chain";
 import { checkCheckpoint, signCheckpoint } from "./checkpoint-message";
 import { generateSigningKeyText, parseSigningKey, trustedKeys } from "./signing-key";
 import { fileCheckpoints, runFullVerification, tableCheckpoints, verifyWithCheckpoints } from "./verify-with-checkpoints";
@@ -142,7 +142,7 @@ describe("signed audit checkpoints", () => {
     const table = await copy();
     const [latest] = await database.owner`select max(seq)::int as seq from audit_checkpoints`;
     await database.owner.unsafe(`delete from ${table} where seq > 5`);
-    expect(await verifyRows(streamAuditRows(database.owner, table))).toMatchObject({ ok: true, headSeq: 5 });
+    expect(await verifyChain(database.owner, { table: table })).toMatchObject({ ok: true, headSeq: 5 });
     const result = await checkAgainstTable(table);
     expect(result.ok).toBe(false);
     expect(result.firstBreak).toMatchObject({ seq: 6, reason: "checkpoint_beyond_head" });
@@ -152,7 +152,7 @@ describe("signed audit checkpoints", () => {
   it("a chain recomputed from row k onwards verifies on its own but is caught at the first checkpoint after k", async () => {
     const table = await copy();
     await recomputeFrom(database, table, 7);
-    expect(await verifyRows(streamAuditRows(database.owner, table))).toMatchObject({ ok: true, firstBreak: null });
+    expect(await verifyChain(database.owner, { table: table })).toMatchObject({ ok: true, firstBreak: null });
     const result = await checkAgainstTable(table);
     expect(result.firstBreak).toMatchObject({ seq: 12, reason: "checkpoint_mismatch" });
   });

@@ -3,9 +3,12 @@ import type postgres from "postgres";
 import { uuidv7 } from "uuidv7";
 import type { Database, Executor } from "@/db/client";
 import { auditVerifications } from "@/db/schema";
-import { streamAuditRows, verifyRows, type ChainBreak, type ChainVerification, type CheckpointMark } from "../verify-chain";
+import { verifyChain, type ChainBreak, type ChainVerification, type CheckpointMark, type VerifyOptions } from "../verify-chain";
 import { checkCheckpoint } from "./checkpoint-message";
 import type { TrustedKeys } from "./signing-key";
+
+/** verifyChain, or verifyChainInParallel where worker threads can load (the scripts). */
+export type ChainVerifier = (sql: postgres.Sql, options: VerifyOptions) => Promise<ChainVerification>;
 
 /** One checkpoint as found, with where it was found (for messages). */
 export interface CheckpointEntry {
@@ -51,7 +54,7 @@ export function fileCheckpoints(path: string): CheckpointEntry[] {
  */
 export async function verifyWithCheckpoints(
   sql: postgres.Sql,
-  options: { keys: TrustedKeys; entries: readonly CheckpointEntry[]; table?: string },
+  options: { keys: TrustedKeys; entries: readonly CheckpointEntry[]; table?: string; verify?: ChainVerifier },
 ): Promise<ChainVerification> {
   const marks: CheckpointMark[] = [];
   let invalid: ChainBreak | null = null;
@@ -60,7 +63,7 @@ export async function verifyWithCheckpoints(
     if (check.ok) marks.push({ seq: check.checkpoint.seq, hash: check.checkpoint.hash, signedAt: check.checkpoint.signedAt });
     else invalid ??= { seq: check.seq ?? 0, reason: "checkpoint_invalid", detail: `${entry.source}: ${check.detail}` };
   }
-  const result = await verifyRows(streamAuditRows(sql, options.table), { checkpoints: marks });
+  const result = await (options.verify ?? verifyChain)(sql, { table: options.table, checkpoints: marks });
   if (!result.ok || !invalid) return result;
   return { ...result, ok: false, firstBreak: invalid };
 }
