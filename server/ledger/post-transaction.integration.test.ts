@@ -73,6 +73,8 @@ describe("posting ledger transactions", () => {
     const before = await counts();
     const again = await deposit("5.00", idempotencyKey);
     expect(again).toMatchObject({ transactionId: first.transactionId, replayed: true });
+    expect(again.bookedAt).toBeInstanceOf(Date);
+    expect(again.bookedAt.getTime()).toBe(first.bookedAt.getTime());
     expect(await counts()).toEqual(before);
     await expect(deposit("6.00", idempotencyKey)).rejects.toMatchObject({ code: "IDEMPOTENCY_CONFLICT", field: "idempotencyKey" });
     expect(await counts()).toEqual(before);
@@ -84,6 +86,7 @@ describe("posting ledger transactions", () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => deposit("1.00", idempotencyKey)));
     expect(new Set(results.map((result) => result.transactionId)).size).toBe(1);
     expect(results.filter((result) => !result.replayed)).toHaveLength(1);
+    expect(new Set(results.map((result) => result.bookedAt.getTime())).size).toBe(1);
     const after = await counts();
     expect(after?.transactions).toBe((before?.transactions ?? 0) + 1);
   });

@@ -142,11 +142,11 @@ function replay(earlier: EarlierPosting, hash: string): PostingResult {
 }
 
 async function findByIdempotencyKey(tx: Transaction, key: string): Promise<EarlierPosting | null> {
-  const [row] = await executePrepared<{ id: string; request_hash: string; booked_at: Date }>(
+  const [row] = await executePrepared<{ id: string; request_hash: string; booked_at: string }>(
     tx,
     sql`select id, request_hash, booked_at from ledger_transactions where idempotency_key = ${key}`,
   );
-  return row ? { id: row.id, requestHash: row.request_hash, bookedAt: row.booked_at } : null;
+  return row ? { id: row.id, requestHash: row.request_hash, bookedAt: new Date(row.booked_at) } : null;
 }
 
 /** The insert found a unique row first: a twin with our key committed meanwhile, or the original is already corrected. */
@@ -173,7 +173,8 @@ interface LockedAccount {
 interface LockedRow {
   earlier_id: string | null;
   earlier_hash: string | null;
-  earlier_booked_at: Date | null;
+  /** PostgreSQL's text: drizzle's driver turns postgres.js's date parsing off. */
+  earlier_booked_at: string | null;
   id: string | null;
   code: string;
   type: LockedAccount["type"];
@@ -209,7 +210,7 @@ async function lockAccountsUnlessPosted(tx: Transaction, key: string, entries: P
   );
   const [first] = rows;
   if (first?.earlier_id && first.earlier_hash && first.earlier_booked_at) {
-    return { earlier: { id: first.earlier_id, requestHash: first.earlier_hash, bookedAt: first.earlier_booked_at }, locked: new Map() };
+    return { earlier: { id: first.earlier_id, requestHash: first.earlier_hash, bookedAt: new Date(first.earlier_booked_at) }, locked: new Map() };
   }
   const locked = new Map(
     rows.flatMap((row) =>
