@@ -1,5 +1,6 @@
 /**
  * npm run bench -- ledger [--transactions 1000000] [--customers 100000] [--seconds 10] [--pgbench-seconds 30]
+ *                          [--parts postings,pgbench,queries,http,verify]
  *
  * 1. Postings per second with every guarantee (idempotency, ordered locks, account rules, balanced
  *    check at commit, cached balances, outbox), 1 and 16 concurrent clients, uniform over many
@@ -23,6 +24,7 @@ import { openBenchDatabase, type BenchDatabase } from "./lib/database";
 import { summarizeLatencies } from "./lib/stats";
 import { formatCount, formatMs, printTable } from "./lib/table";
 
+const allParts = ["postings", "pgbench", "queries", "http", "verify"] as const;
 const { values } = parseArgs({
   allowPositionals: true,
   options: {
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "10" },
     "pgbench-seconds": { type: "string", default: "30" },
     samples: { type: "string", default: "300" },
+    parts: { type: "string", default: allParts.join(",") },
   },
 });
 const transactions = Number.parseInt(values.transactions, 10);
@@ -38,6 +41,10 @@ const customers = Number.parseInt(values.customers, 10);
 const seconds = Number.parseInt(values.seconds, 10);
 const pgbenchSeconds = Number.parseInt(values["pgbench-seconds"], 10);
 const samples = Number.parseInt(values.samples, 10);
+/** While iterating on one part, the others can be left out: `--parts postings,pgbench`. */
+const parts = new Set(values.parts.split(",").map((part) => part.trim()));
+const unknownParts = [...parts].filter((part) => !(allParts as readonly string[]).includes(part));
+if (unknownParts.length > 0) throw new Error(`unknown --parts ${unknownParts.join(", ")}; choose from ${allParts.join(", ")}`);
 /** Small runs use small pages so that "page 1,000" exists; the full run uses the console's 50. */
 const pageSize = transactions >= 1_000_000 ? 50 : 5;
 
@@ -47,13 +54,17 @@ try {
   const seeded = await seedLedger(bench.app, { customers, transactions, seed: 2026, log: () => undefined });
   console.log(`seeded ${formatCount(seeded.customers)} customers, ${formatCount(seeded.transactions)} transactions, ${formatCount(seeded.entries)} entries in ${(seeded.elapsedMs / 1000).toFixed(1)} s (${formatCount(seeded.transactions / (seeded.elapsedMs / 1000))} transactions/s)`);
   await bench.owner`vacuum analyze`;
-  await postingThroughput(bench);
-  const tps = pgbenchTps(bench, pgbenchSeconds);
-  console.log(`\npgbench TPC-B (scale 10, 16 clients, 2 threads, ${pgbenchSeconds} s) on the same server: ${tps === null ? "not available" : `${formatCount(tps)} tps`}`);
-  await queryLatencies(bench);
-  await httpLatencies(bench);
-  const verification = await verifyLedger(bench.app.db);
-  console.log(`\nledger:verify after the run: ${verification.ok ? "consistent" : "INCONSISTENT"} (${(verification.elapsedMs / 1000).toFixed(1)} s over ${formatCount(verification.transactions)} transactions)`);
+  if (parts.has("postings")) await postingThroughput(bench);
+  if (parts.has("pgbench")) {
+    const tps = pgbenchTps(bench, pgbenchSeconds);
+    console.log(`\npgbench TPC-B (scale 10, 16 clients, 2 threads, ${pgbenchSeconds} s) on the same server: ${tps === null ? "not available" : `${formatCount(tps)} tps`}`);
+  }
+  if (parts.has("queries")) await queryLatencies(bench);
+  if (parts.has("http")) await httpLatencies(bench);
+  if (parts.has("verify")) {
+    const verification = await verifyLedger(bench.app.db);
+    console.log(`\nledger:verify after the run: ${verification.ok ? "consistent" : "INCONSISTENT"} (${(verification.elapsedMs / 1000).toFixed(1)} s over ${formatCount(verification.transactions)} transactions)`);
+  }
 } finally {
   await bench.close();
 }

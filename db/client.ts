@@ -1,3 +1,5 @@
+import type { SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "./schema";
@@ -7,6 +9,20 @@ export type Database = PostgresJsDatabase<Schema> & { $client: postgres.Sql };
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 /** Either the pool or an open transaction: read paths accept both. */
 export type Executor = Database | Transaction;
+
+const casing = "snake_case";
+const dialect = new PgDialect({ casing });
+
+/**
+ * Runs raw SQL as a prepared statement, kept per connection by postgres.js. Drizzle sends its
+ * queries unnamed, and postgres.js then spends a round trip describing the parameters before it
+ * can bind them, and PostgreSQL parses and plans the text every time: for the statements on the
+ * hot paths (posting, transaction detail, statement page) that doubles the latency. Use it for
+ * queries of a fixed shape; each distinct text is one statement per connection.
+ */
+export function executePrepared<Row>(db: Executor, query: SQL): Promise<Row[]> {
+  return db._.session.prepareQuery<{ execute: Row[]; all: Row[]; values: unknown[][] }>(dialect.sqlToQuery(query), undefined, "prepared", false).execute();
+}
 
 export interface DatabaseHandle {
   db: Database;
@@ -32,6 +48,6 @@ export function connectDatabase(url: string, options: ConnectOptions = {}): Data
       TimeZone: "UTC",
     },
   });
-  const db = drizzle({ client: sql, schema, casing: "snake_case" });
+  const db = drizzle({ client: sql, schema, casing });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
 }

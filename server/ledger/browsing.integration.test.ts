@@ -3,11 +3,13 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedInCaller } from "@/test/support/callers";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
+import { appendAuditEvent } from "../audit/append-audit-event";
 import { seedLedger } from "../demo/seed-ledger";
 import { MoneyDecimal } from "../money";
 import { exportTransactionsCsv } from "./export-transactions";
 import { postTransaction } from "./post-transaction";
 import { systemAccount } from "./open-account";
+import { reverseTransaction } from "./reverse-transaction";
 
 const run = promisify(execFile);
 
@@ -125,6 +127,30 @@ describe("ledger browsing over a seeded ledger", () => {
       const change = entry.accountType === "asset" || entry.accountType === "expense" ? entry.amount : entry.amount.negated();
       expect(entry.balanceBefore.plus(change).equals(entry.balanceAfter)).toBe(true);
     }
+  });
+
+  it("transaction detail links both ways: the reversal, the audit records and the outbox events, in one read", async () => {
+    const known = await sample();
+    const request = { correlationId: null, ip: null, userAgent: null };
+    const [reversal, audited] = await database.app.db.transaction(async (tx) => {
+      const posted = await reverseTransaction(tx, { transactionId: known.id, idempotencyKey: `detail-links-${known.id}`, initiator: { type: "service", id: "test" }, reason: "detail links" });
+      const record = await appendAuditEvent(tx, { actor: { type: "service", id: "test" }, action: "ledger.reverse", outcome: "success", target: { type: "ledger_transaction", id: known.id }, request });
+      return [posted, record] as const;
+    });
+    const original = await support.caller.ledger.transaction({ id: known.id });
+    expect(original.reversedBy).toEqual({ id: reversal.transactionId, kind: "reversal" });
+    expect(original.reverses).toBeNull();
+    expect(original.auditSeqs).toEqual([audited.seq]);
+    const corrected = await support.caller.ledger.transaction({ id: reversal.transactionId });
+    expect(corrected.reverses).toEqual({ id: known.id, kind: original.kind });
+    expect(corrected.reversedBy).toBeNull();
+    expect(corrected.auditSeqs).toEqual([]);
+    expect(corrected.outboxEvents).toEqual([{ id: expect.any(String), type: "ledger.transaction_posted", status: "pending", createdAt: expect.any(Date) }]);
+    expect(corrected.bookedAt.getTime()).toBe(reversal.bookedAt.getTime());
+    const legs = (entries: typeof original.entries, sign: 1 | -1) => entries.map((entry) => `${entry.accountId} ${(sign === 1 ? entry.amount : entry.amount.negated()).toFixed()}`).sort();
+    expect(legs(corrected.entries, 1)).toEqual(legs(original.entries, -1));
+    await expect(support.caller.ledger.transaction({ id: "00000000-0000-7000-8000-000000000000" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(support.caller.ledger.statement({ accountId: "00000000-0000-7000-8000-000000000000", limit: 5 })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("a statement chains: each row's balance minus its change is the next older row's balance", async () => {

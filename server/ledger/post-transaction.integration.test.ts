@@ -73,6 +73,8 @@ describe("posting ledger transactions", () => {
     const before = await counts();
     const again = await deposit("5.00", idempotencyKey);
     expect(again).toMatchObject({ transactionId: first.transactionId, replayed: true });
+    expect(again.bookedAt).toBeInstanceOf(Date);
+    expect(again.bookedAt.getTime()).toBe(first.bookedAt.getTime());
     expect(await counts()).toEqual(before);
     await expect(deposit("6.00", idempotencyKey)).rejects.toMatchObject({ code: "IDEMPOTENCY_CONFLICT", field: "idempotencyKey" });
     expect(await counts()).toEqual(before);
@@ -84,8 +86,37 @@ describe("posting ledger transactions", () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => deposit("1.00", idempotencyKey)));
     expect(new Set(results.map((result) => result.transactionId)).size).toBe(1);
     expect(results.filter((result) => !result.replayed)).toHaveLength(1);
+    expect(new Set(results.map((result) => result.bookedAt.getTime())).size).toBe(1);
     const after = await counts();
     expect(after?.transactions).toBe((before?.transactions ?? 0) + 1);
+  });
+
+  it("a replay answers from the stored posting without waiting for the accounts' locks", async () => {
+    const idempotencyKey = key("replay-locked");
+    const first = await deposit("2.00", idempotencyKey);
+    // Another posting holds the wallet's balance row: a replay that took the lock first would wait
+    // for it and fail on the lock timeout; a replay that reads the stored posting first does not.
+    const holder = await database.owner.reserve();
+    try {
+      await holder`begin`;
+      await holder`select 1 from account_balances where account_id = ${wallet} for update`;
+      const again = await database.app.db.transaction(async (tx) => {
+        await tx.execute(sql`set local lock_timeout = '500ms'`);
+        return postTransaction(tx, { idempotencyKey, kind: "deposit", initiator: service, occurredAt, entries: [{ accountId: clearing, amount: d("2.00") }, { accountId: wallet, amount: d("-2.00") }] });
+      });
+      expect(again).toMatchObject({ transactionId: first.transactionId, replayed: true });
+    } finally {
+      await holder`rollback`;
+      holder.release();
+    }
+  });
+
+  it("a reused key is IDEMPOTENCY_CONFLICT even when the new payload names accounts that do not exist", async () => {
+    const idempotencyKey = key("conflict-unknown");
+    await deposit("3.00", idempotencyKey);
+    const missing = "00000000-0000-7000-8000-000000000000";
+    await expect(deposit("3.00", idempotencyKey, missing)).rejects.toMatchObject({ code: "IDEMPOTENCY_CONFLICT", field: "idempotencyKey" });
+    await expect(deposit("3.00", key("unknown-account"), missing)).rejects.toMatchObject({ code: "NOT_FOUND", field: "entries.1.accountId" });
   });
 
   it("16 concurrent clients on one hot account never lose an update", async () => {

@@ -1,7 +1,6 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
-import type { Transaction } from "@/db/client";
-import { accountBalances, accounts, ledgerTransactions } from "@/db/schema";
+import { executePrepared, type Transaction } from "@/db/client";
 import { canonicalJson } from "../audit/chain";
 import { assert, DomainError } from "../errors";
 import { requestHash } from "../idempotency/idempotency";
@@ -20,10 +19,8 @@ const metadataKeysMax = 50;
 export async function postTransaction(tx: Transaction, request: PostingRequest): Promise<PostingResult> {
   checkShape(request);
   const hash = postingHash(request);
-  const earlier = await findByIdempotencyKey(tx, request.idempotencyKey, hash);
-  if (earlier) return earlier;
-
-  const locked = await lockAccounts(tx, request.entries);
+  const { earlier, locked } = await lockAccountsUnlessPosted(tx, request.idempotencyKey, request.entries);
+  if (earlier) return replay(earlier, hash);
   checkEntries(request.entries, locked);
   const entries = applyEntries(request.entries, locked);
   const transactionId = uuidv7();
@@ -64,7 +61,9 @@ async function writePosting(tx: Transaction, rows: PostingRows): Promise<Date | 
     reversesTransactionId: request.reversesTransactionId ?? null,
     entries: rows.entries.map((entry) => ({ accountId: entry.accountId, currency: entry.currency, amount: formatAmount(entry.amount, entry.currency) })),
   };
-  const [written] = await tx.execute<{ booked_at: string }>(sql`
+  const [written] = await executePrepared<{ booked_at: string }>(
+    tx,
+    sql`
     with header as (
       insert into ledger_transactions (id, kind, idempotency_key, request_hash, external_reference, correlation_id, initiator_type,
                                        initiated_by, amount, currency, description, occurred_at, booked_at, value_date, metadata, reverses_transaction_id)
@@ -94,7 +93,8 @@ async function writePosting(tx: Transaction, rows: PostingRows): Promise<Date | 
              ${JSON.stringify(payload)}::jsonb || jsonb_build_object('bookedAt', to_char(header.booked_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
         from header
     )
-    select to_char(booked_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as booked_at from header`);
+    select to_char(booked_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as booked_at from header`,
+  );
   return written ? new Date(written.booked_at) : null;
 }
 
@@ -128,22 +128,31 @@ function postingHash(request: PostingRequest): string {
   });
 }
 
-async function findByIdempotencyKey(tx: Transaction, key: string, hash: string): Promise<PostingResult | null> {
-  const [row] = await tx
-    .select({ id: ledgerTransactions.id, requestHash: ledgerTransactions.requestHash, bookedAt: ledgerTransactions.bookedAt })
-    .from(ledgerTransactions)
-    .where(eq(ledgerTransactions.idempotencyKey, key));
-  if (!row) return null;
-  if (row.requestHash !== hash) {
+interface EarlierPosting {
+  id: string;
+  requestHash: string;
+  bookedAt: Date;
+}
+
+function replay(earlier: EarlierPosting, hash: string): PostingResult {
+  if (earlier.requestHash !== hash) {
     throw new DomainError("IDEMPOTENCY_CONFLICT", "This idempotency key was already used for a different posting.", { field: "idempotencyKey" });
   }
-  return { transactionId: row.id, replayed: true, bookedAt: row.bookedAt };
+  return { transactionId: earlier.id, replayed: true, bookedAt: earlier.bookedAt };
+}
+
+async function findByIdempotencyKey(tx: Transaction, key: string): Promise<EarlierPosting | null> {
+  const [row] = await executePrepared<{ id: string; request_hash: string; booked_at: string }>(
+    tx,
+    sql`select id, request_hash, booked_at from ledger_transactions where idempotency_key = ${key}`,
+  );
+  return row ? { id: row.id, requestHash: row.request_hash, bookedAt: new Date(row.booked_at) } : null;
 }
 
 /** The insert found a unique row first: a twin with our key committed meanwhile, or the original is already corrected. */
 async function conflictAfterRace(tx: Transaction, request: PostingRequest, hash: string): Promise<PostingResult> {
-  const twin = await findByIdempotencyKey(tx, request.idempotencyKey, hash);
-  if (twin) return twin;
+  const twin = await findByIdempotencyKey(tx, request.idempotencyKey);
+  if (twin) return replay(twin, hash);
   if (request.reversesTransactionId) {
     throw new DomainError("ALREADY_REVERSED", "This transaction has already been reversed.", { field: "transactionId" });
   }
@@ -161,32 +170,61 @@ interface LockedAccount {
   entryCount: number;
 }
 
-/** Locks every touched balance row in account-id order and returns the accounts with their balances. */
-async function lockAccounts(tx: Transaction, entries: PostingEntry[]): Promise<Map<string, LockedAccount>> {
+interface LockedRow {
+  earlier_id: string | null;
+  earlier_hash: string | null;
+  /** PostgreSQL's text: drizzle's driver turns postgres.js's date parsing off. */
+  earlier_booked_at: string | null;
+  id: string | null;
+  code: string;
+  type: LockedAccount["type"];
+  status: LockedAccount["status"];
+  currency: string;
+  allow_negative: boolean;
+  balance: string;
+  entry_count: string;
+}
+
+/**
+ * One round trip for what used to be two: the posting already written under this idempotency key,
+ * if any, and otherwise every touched balance row locked in account-id order with its account. A
+ * replay takes no lock. A twin that commits while we wait for a lock is not visible to this
+ * statement's snapshot: the header insert then finds its key and conflictAfterRace replays it.
+ */
+async function lockAccountsUnlessPosted(tx: Transaction, key: string, entries: PostingEntry[]): Promise<{ earlier: EarlierPosting | null; locked: Map<string, LockedAccount> }> {
   const ids = [...new Set(entries.map((entry) => entry.accountId))].sort();
-  const rows = await tx
-    .select({
-      id: accounts.id,
-      code: accounts.code,
-      type: accounts.type,
-      status: accounts.status,
-      currency: accounts.currency,
-      allowNegative: accountBalances.allowNegative,
-      balance: accountBalances.balance,
-      entryCount: accountBalances.entryCount,
-    })
-    .from(accountBalances)
-    .innerJoin(accounts, eq(accounts.id, accountBalances.accountId))
-    .where(and(inArray(accountBalances.accountId, ids)))
-    .orderBy(asc(accountBalances.accountId))
-    .for("update", { of: accountBalances });
-  const locked = new Map(rows.map((row) => [row.id, { ...row, balance: new MoneyDecimal(row.balance) }]));
+  const rows = await executePrepared<LockedRow>(
+    tx,
+    sql`
+    with earlier as (select id, request_hash, booked_at from ledger_transactions where idempotency_key = ${key})
+    select earlier.id as earlier_id, earlier.request_hash as earlier_hash, earlier.booked_at as earlier_booked_at, locked.*
+      from (values (1)) as one (x)
+      left join earlier on true
+      left join lateral (
+        select b.account_id as id, a.code, a.type, a.status, a.currency, b.allow_negative, b.balance::text as balance, b.entry_count::text as entry_count
+          from account_balances b join accounts a on a.id = b.account_id
+         where b.account_id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}) and not exists (select 1 from earlier)
+         order by b.account_id
+           for update of b
+      ) as locked on true`,
+  );
+  const [first] = rows;
+  if (first?.earlier_id && first.earlier_hash && first.earlier_booked_at) {
+    return { earlier: { id: first.earlier_id, requestHash: first.earlier_hash, bookedAt: new Date(first.earlier_booked_at) }, locked: new Map() };
+  }
+  const locked = new Map(
+    rows.flatMap((row) =>
+      row.id
+        ? [[row.id, { id: row.id, code: row.code, type: row.type, status: row.status, currency: row.currency, allowNegative: row.allow_negative, balance: new MoneyDecimal(row.balance), entryCount: Number.parseInt(row.entry_count, 10) }] as const]
+        : [],
+    ),
+  );
   entries.forEach((entry, index) => {
     if (!locked.has(entry.accountId)) {
       throw new DomainError("NOT_FOUND", `entries.${index}.accountId names no account.`, { field: `entries.${index}.accountId` });
     }
   });
-  return locked;
+  return { earlier: null, locked };
 }
 
 function checkEntries(entries: PostingEntry[], locked: Map<string, LockedAccount>): void {

@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
-import type { Executor } from "@/db/client";
-import { accountBalances, accounts, auditEvents, customerPii, customers, ledgerEntries, ledgerTransactions, outboxEvents, staff } from "@/db/schema";
+import { and, asc, desc, eq, gte, lte, or, sql, type SQL } from "drizzle-orm";
+import { executePrepared, type Executor } from "@/db/client";
+import { accountBalances, accounts, customerPii, customers, ledgerEntries, ledgerTransactions } from "@/db/schema";
 import { DomainError } from "../errors";
 import { MoneyDecimal, parseAmount, requireCurrency } from "../money";
 import type { SearchTransactionsInput, TransactionRow } from "./schemas";
-import { isDebitNormal } from "./types";
+import { isDebitNormal, type AccountType } from "./types";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -104,50 +104,88 @@ export async function searchTransactions(db: Executor, input: SearchTransactions
   return { items, nextCursor, matched: input.q && items.length === 0 && input.cursor === undefined ? "none" : matched };
 }
 
+interface DetailRow {
+  id: string;
+  kind: TransactionRow["kind"];
+  amount: string | null;
+  currency: string | null;
+  external_reference: string | null;
+  correlation_id: string | null;
+  idempotency_key: string;
+  initiator_type: TransactionRow["initiatorType"];
+  initiated_by: string;
+  /** Timestamps arrive as PostgreSQL's text: drizzle's driver turns postgres.js's date parsing off. */
+  occurred_at: string;
+  booked_at: string;
+  reverses_transaction_id: string | null;
+  description: string | null;
+  value_date: string;
+  metadata: Record<string, string>;
+  initiator_name: string | null;
+  entries: { id: number; accountId: string; accountCode: string; accountName: string; accountType: AccountType; customerId: string | null; currency: string; amount: string; balanceAfter: string; accountSeq: number }[];
+  reversed_by: { id: string; kind: TransactionRow["kind"] } | null;
+  reverses: { id: string; kind: TransactionRow["kind"] } | null;
+  audit_seqs: number[];
+  outbox_events: { id: string; type: string; status: string; createdAt: string }[];
+}
+
+/**
+ * The transaction with its entries, lineage both ways, audit and outbox links, in ONE prepared
+ * statement: the page is one round trip, like the primary-key lookup it is measured against.
+ * Amounts travel as text inside the JSON, never as JSON numbers.
+ */
 export async function getTransactionDetail(db: Executor, id: string) {
-  const [transaction] = await db
-    .select({ ...rowColumns, description: ledgerTransactions.description, valueDate: ledgerTransactions.valueDate, metadata: ledgerTransactions.metadata, initiatorName: staff.displayName })
-    .from(ledgerTransactions)
-    .leftJoin(staff, sql`${ledgerTransactions.initiatorType} = 'staff' and ${staff.id}::text = ${ledgerTransactions.initiatedBy}`)
-    .where(eq(ledgerTransactions.id, id));
-  if (!transaction) throw new DomainError("NOT_FOUND", "No transaction with this id.", { field: "id" });
-  const entryRows = await db
-    .select({
-      id: ledgerEntries.id,
-      accountId: ledgerEntries.accountId,
-      accountCode: accounts.code,
-      accountName: accounts.name,
-      accountType: accounts.type,
-      customerId: accounts.customerId,
-      currency: ledgerEntries.currency,
-      amount: ledgerEntries.amount,
-      balanceAfter: ledgerEntries.balanceAfter,
-      accountSeq: ledgerEntries.accountSeq,
-    })
-    .from(ledgerEntries)
-    .innerJoin(accounts, eq(accounts.id, ledgerEntries.accountId))
-    .where(eq(ledgerEntries.transactionId, id))
-    .orderBy(asc(ledgerEntries.id));
-  const entries = entryRows.map((entry) => {
-    const change = isDebitNormal(entry.accountType) ? entry.amount : entry.amount.negated();
-    return { ...entry, balanceBefore: new MoneyDecimal(entry.balanceAfter).minus(change) };
+  const [row] = await executePrepared<DetailRow>(
+    db,
+    sql`
+    select t.id, t.kind, t.amount::text as amount, t.currency, t.external_reference, t.correlation_id, t.idempotency_key, t.initiator_type,
+           t.initiated_by, t.occurred_at, t.booked_at, t.reverses_transaction_id, t.description, t.value_date::text as value_date, t.metadata,
+           s.display_name as initiator_name,
+           (select coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'accountId', e.account_id, 'accountCode', a.code, 'accountName', a.name, 'accountType', a.type,
+                                                         'customerId', a.customer_id, 'currency', e.currency, 'amount', e.amount::text,
+                                                         'balanceAfter', e.balance_after::text, 'accountSeq', e.account_seq) order by e.id), '[]')
+              from ledger_entries e join accounts a on a.id = e.account_id
+             where e.transaction_id = t.id) as entries,
+           (select jsonb_build_object('id', r.id, 'kind', r.kind) from ledger_transactions r where r.reverses_transaction_id = t.id) as reversed_by,
+           (select jsonb_build_object('id', r.id, 'kind', r.kind) from ledger_transactions r where r.id = t.reverses_transaction_id) as reverses,
+           (select coalesce(jsonb_agg(audit.seq order by audit.seq), '[]')
+              from (select seq from audit_events where target_type = 'ledger_transaction' and target_id = t.id::text order by seq limit 50) as audit) as audit_seqs,
+           (select coalesce(jsonb_agg(jsonb_build_object('id', o.id, 'type', o.type, 'status', o.status, 'createdAt', to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))), '[]')
+              from (select id, type, status, created_at from outbox_events where aggregate_type = 'ledger_transaction' and aggregate_id = t.id::text limit 50) as o) as outbox_events
+      from ledger_transactions t
+      left join staff s on t.initiator_type = 'staff' and s.id::text = t.initiated_by
+     where t.id = ${id}`,
+  );
+  if (!row) throw new DomainError("NOT_FOUND", "No transaction with this id.", { field: "id" });
+  const entries = row.entries.map((entry) => {
+    const amount = new MoneyDecimal(entry.amount);
+    const balanceAfter = new MoneyDecimal(entry.balanceAfter);
+    const change = isDebitNormal(entry.accountType) ? amount : amount.negated();
+    return { ...entry, amount, balanceAfter, balanceBefore: balanceAfter.minus(change) };
   });
-  const [reversedBy] = await db.select({ id: ledgerTransactions.id, kind: ledgerTransactions.kind }).from(ledgerTransactions).where(eq(ledgerTransactions.reversesTransactionId, id));
-  const [reverses] = transaction.reversesTransactionId
-    ? await db.select({ id: ledgerTransactions.id, kind: ledgerTransactions.kind }).from(ledgerTransactions).where(eq(ledgerTransactions.id, transaction.reversesTransactionId))
-    : [];
-  const audit = await db
-    .select({ seq: auditEvents.seq })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.targetType, "ledger_transaction"), eq(auditEvents.targetId, id)))
-    .orderBy(asc(auditEvents.seq))
-    .limit(50);
-  const outbox = await db
-    .select({ id: outboxEvents.id, type: outboxEvents.type, status: outboxEvents.status, createdAt: outboxEvents.createdAt })
-    .from(outboxEvents)
-    .where(and(eq(outboxEvents.aggregateType, "ledger_transaction"), eq(outboxEvents.aggregateId, id)))
-    .limit(50);
-  return { ...transaction, entries, reversedBy: reversedBy ?? null, reverses: reverses ?? null, auditSeqs: audit.map((row) => row.seq), outboxEvents: outbox };
+  return {
+    id: row.id,
+    kind: row.kind,
+    amount: row.amount === null ? null : new MoneyDecimal(row.amount),
+    currency: row.currency,
+    externalReference: row.external_reference,
+    correlationId: row.correlation_id,
+    idempotencyKey: row.idempotency_key,
+    initiatorType: row.initiator_type,
+    initiatedBy: row.initiated_by,
+    occurredAt: new Date(row.occurred_at),
+    bookedAt: new Date(row.booked_at),
+    reversesTransactionId: row.reverses_transaction_id,
+    description: row.description,
+    valueDate: row.value_date,
+    metadata: row.metadata,
+    initiatorName: row.initiator_name,
+    entries,
+    reversedBy: row.reversed_by,
+    reverses: row.reverses,
+    auditSeqs: row.audit_seqs,
+    outboxEvents: row.outbox_events.map((event) => ({ ...event, createdAt: new Date(event.createdAt) })),
+  };
 }
 
 /** The account with its cached balance next to the balance derived from its entries. */
@@ -175,31 +213,60 @@ export async function getAccount(db: Executor, id: string) {
   return { ...account, derivedBalance, balancesAgree: derivedBalance.equals(account.cachedBalance) };
 }
 
+interface StatementRow {
+  account_type: AccountType;
+  entry_id: string | null;
+  account_seq: string;
+  transaction_id: string;
+  kind: TransactionRow["kind"];
+  external_reference: string | null;
+  booked_at: string;
+  occurred_at: string;
+  amount: string;
+  balance_after: string;
+}
+
+/**
+ * A page of the account's statement, newest first, keyset on account_seq, in ONE prepared
+ * statement: the account (so an unknown id is NOT_FOUND) with its page joined laterally.
+ */
 export async function getStatement(db: Executor, input: { accountId: string; beforeSeq?: number | undefined; limit: number }) {
-  const [account] = await db.select({ type: accounts.type }).from(accounts).where(eq(accounts.id, input.accountId));
-  if (!account) throw new DomainError("NOT_FOUND", "No account with this id.", { field: "accountId" });
-  const filters = [eq(ledgerEntries.accountId, input.accountId)];
-  if (input.beforeSeq) filters.push(lt(ledgerEntries.accountSeq, input.beforeSeq));
-  const rows = await db
-    .select({
-      entryId: ledgerEntries.id,
-      accountSeq: ledgerEntries.accountSeq,
-      transactionId: ledgerEntries.transactionId,
-      kind: ledgerTransactions.kind,
-      externalReference: ledgerTransactions.externalReference,
-      bookedAt: ledgerEntries.bookedAt,
-      occurredAt: ledgerTransactions.occurredAt,
-      amount: ledgerEntries.amount,
-      balanceAfter: ledgerEntries.balanceAfter,
-    })
-    .from(ledgerEntries)
-    .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
-    .where(and(...filters))
-    .orderBy(desc(ledgerEntries.accountSeq))
-    .limit(input.limit + 1);
-  const items = rows.slice(0, input.limit).map(({ amount, ...row }) => ({ ...row, change: isDebitNormal(account.type) ? amount : amount.negated() }));
+  const before = input.beforeSeq ? sql`and e.account_seq < ${input.beforeSeq}` : sql``;
+  const rows = await executePrepared<StatementRow>(
+    db,
+    sql`
+    select a.type as account_type, page.*
+      from accounts a
+      left join lateral (
+        select e.id::text as entry_id, e.account_seq::text as account_seq, e.transaction_id, t.kind, t.external_reference, e.booked_at, t.occurred_at,
+               e.amount::text as amount, e.balance_after::text as balance_after
+          from ledger_entries e join ledger_transactions t on t.id = e.transaction_id
+         where e.account_id = a.id ${before}
+         order by e.account_seq desc
+         limit ${input.limit + 1}
+      ) as page on true
+     where a.id = ${input.accountId}`,
+  );
+  const [first] = rows;
+  if (!first) throw new DomainError("NOT_FOUND", "No account with this id.", { field: "accountId" });
+  const debitNormal = isDebitNormal(first.account_type);
+  const entries = rows.filter((row) => row.entry_id !== null);
+  const items = entries.slice(0, input.limit).map((row) => {
+    const amount = new MoneyDecimal(row.amount);
+    return {
+      entryId: Number(row.entry_id),
+      accountSeq: Number(row.account_seq),
+      transactionId: row.transaction_id,
+      kind: row.kind,
+      externalReference: row.external_reference,
+      bookedAt: new Date(row.booked_at),
+      occurredAt: new Date(row.occurred_at),
+      change: debitNormal ? amount : amount.negated(),
+      balanceAfter: new MoneyDecimal(row.balance_after),
+    };
+  });
   const last = items[items.length - 1];
-  return { items, nextBeforeSeq: rows.length > input.limit && last ? last.accountSeq : null };
+  return { items, nextBeforeSeq: entries.length > input.limit && last ? last.accountSeq : null };
 }
 
 /** The balance as it stood at a moment: the balance after the last entry booked at or before it. */
