@@ -5,6 +5,7 @@ import { DomainError } from "../errors";
 import { verifyLedger } from "../ledger/verify-ledger";
 import type { ReconDefaults } from "./defaults";
 import type { DifferenceClass, ReconScope, RunParametersInput } from "./schemas";
+import { supersededRanges, type RunImport, type SupersededRange } from "./superseded-lines";
 
 /**
  * One reconciliation run, computed set-based in PostgreSQL (temporary tables and hash joins; no
@@ -38,6 +39,8 @@ export interface ResolvedParameters {
   scope: ReconScope;
   provider: string | null;
   importIds: string[];
+  /** The dates of older imports that newer overlapping imports replace (superseded-lines.ts); their lines are left out. */
+  superseded: SupersededRange[];
   from: string | null;
   to: string | null;
   dateWindowDays: number;
@@ -116,10 +119,12 @@ export async function resolveParameters(tx: Transaction, input: RunParametersInp
       importIds = [...new Set(input.importIds)];
     } else {
       const since = new Date(now.getTime() - defaults.statementLookbackDays * 86_400_000).toISOString().slice(0, 10);
+      // The newest 50: with overlapping statements, the newest are the ones that count.
       const rows = await tx.execute<{ id: string }>(sql`
-        select id from statement_imports
-         where status = 'accepted' and period_to >= ${since}::date ${provider ? sql`and provider = ${provider}` : sql``}
-         order by created_at limit 50`);
+        select id from (select id, created_at from statement_imports
+                         where status = 'accepted' and period_to >= ${since}::date ${provider ? sql`and provider = ${provider}` : sql``}
+                         order by created_at desc, id desc limit 50) newest
+         order by created_at, id`);
       importIds = [...rows].map((row) => row.id);
     }
   }
@@ -137,6 +142,7 @@ export async function resolveParameters(tx: Transaction, input: RunParametersInp
     scope: input.scope,
     provider,
     importIds,
+    superseded: supersededRanges(await runImports(tx, importIds)),
     from,
     to,
     dateWindowDays: input.dateWindowDays ?? defaults.dateWindowDays,
@@ -145,6 +151,24 @@ export async function resolveParameters(tx: Transaction, input: RunParametersInp
     stuckWithdrawalMinutes: input.stuckWithdrawalMinutes ?? defaults.stuckWithdrawalMinutes,
     ledgerChecks: input.ledgerChecks ?? input.scope === "ledger",
   };
+}
+
+async function runImports(tx: Transaction, importIds: string[]): Promise<RunImport[]> {
+  if (importIds.length === 0) return [];
+  const rows = await tx.execute<{ id: string; provider: string; created_at: string; period_from: string; period_to: string }>(sql`
+    select id, provider, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_at, period_from::text, period_to::text
+      from statement_imports where id = any(${uuidArray(importIds)}) and status = 'accepted'`);
+  return [...rows].map((row) => ({ id: row.id, provider: row.provider, createdAt: row.created_at, periodFrom: row.period_from, periodTo: row.period_to }));
+}
+
+/** The statement lines a run compares: its imports' lines in the scope's kinds, less the superseded dates. */
+function runLineFilter(parameters: ResolvedParameters, kinds: string[], alias: string): SQL {
+  const column = (name: string) => sql.raw(`${alias}.${name}`);
+  const superseded = parameters.superseded.map(
+    (range) => sql`and not (${column("import_id")} = ${range.importId}::uuid and ${column("booked_on")} between ${range.from}::date and ${range.to}::date)`,
+  );
+  return sql`${column("import_id")} = any(${uuidArray(parameters.importIds)}) and ${column("kind")}::text = any(${`{${kinds.join(",")}}`}::text[])
+             ${parameters.provider ? sql`and ${column("provider")} = ${parameters.provider}` : sql``} ${sql.join(superseded, sql` `)}`;
 }
 
 /**
@@ -177,8 +201,8 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
       create temporary table recon_lines on commit drop as
       select id as line_id, provider, reference, kind::text as kind, status, amount, currency::text as currency, booked_on, covers,
              row_number() over (partition by provider, reference, kind order by id) > 1 as duplicate
-        from statement_lines
-       where import_id = any(${uuidArray(parameters.importIds)}) and kind::text = any(${`{${kinds.join(",")}}`}::text[]) ${providerFilter(sql`provider`)}`);
+        from statement_lines l
+       where ${runLineFilter(parameters, kinds, "l")}`);
     // The ledger side: postings that carry the provider, and the payment and withdrawal records, of
     // the providers whose statements are in the run only: without a statement from a provider,
     // none of its items is "missing at the provider".
