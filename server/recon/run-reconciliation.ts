@@ -165,11 +165,16 @@ async function runImports(tx: Transaction, importIds: string[]): Promise<RunImpo
 /** The statement lines a run compares: its imports' lines in the scope's kinds, less the superseded dates. */
 function runLineFilter(parameters: ResolvedParameters, kinds: string[], alias: string): SQL {
   const column = (name: string) => sql.raw(`${alias}.${name}`);
-  const superseded = parameters.superseded.map(
-    (range) => sql`and not (${column("import_id")} = ${range.importId}::uuid and ${column("booked_on")} between ${range.from}::date and ${range.to}::date)`,
-  );
+  // One anti-join against the list rather than a condition per range: many overlapping uploads
+  // make many ranges, and each line only meets the ranges of its own import.
+  const ranges = parameters.superseded.map((range) => sql`(${range.importId}::uuid, ${range.from}::date, ${range.to}::date)`);
+  const superseded =
+    ranges.length === 0
+      ? sql``
+      : sql`and not exists (select 1 from (values ${sql.join(ranges, sql`, `)}) as s(import_id, date_from, date_to)
+                             where s.import_id = ${column("import_id")} and ${column("booked_on")} between s.date_from and s.date_to)`;
   return sql`${column("import_id")} = any(${uuidArray(parameters.importIds)}) and ${column("kind")}::text = any(${`{${kinds.join(",")}}`}::text[])
-             ${parameters.provider ? sql`and ${column("provider")} = ${parameters.provider}` : sql``} ${sql.join(superseded, sql` `)}`;
+             ${parameters.provider ? sql`and ${column("provider")} = ${parameters.provider}` : sql``} ${superseded}`;
 }
 
 /**
