@@ -8,21 +8,21 @@ import { StatementReader, type StatementSummary } from "./read-statement";
 
 /**
  * The fast way in for a statement: the raw bytes go to PostgreSQL with one COPY into a temporary
- * table with a text column per header cell, and are checked there with set-based SQL that applies the same
- * rules as StatementReader (server/recon/read-statement.ts). The SQL only decides whether EVERY row
- * is good; the moment anything is off (a bad row, a blank row, more rows than the limit) the
- * caller falls back to the JavaScript reader, which then names every bad row with its field and reason. So the messages a person sees always come
- * from one place, and the SQL never has to be more than a verdict per row.
- * staged-statement.integration.test.ts proves the two verdicts agree row by row on a corpus of
- * good and bad rows for both formats.
+ * table with a text column per header cell, and are checked there with set-based SQL that applies
+ * the same rules as StatementReader (server/recon/read-statement.ts). The SQL only decides whether
+ * EVERY row is good; the moment anything is off (a bad row, a blank row, more rows than the limit)
+ * the caller falls back to the JavaScript reader, which then names every bad row with its field
+ * and reason. So the messages a person sees always come from one place, and the SQL never has to
+ * be more than a verdict per row. staged-statement.integration.test.ts proves the two verdicts
+ * agree row by row on a corpus of good and bad rows for both formats.
  *
  * Only files whose CSV reading by COPY is certain to equal papaparse's go this way: no quote
- * characters (papaparse reads quoted cells), no backslash-dot (COPY's end-of-data marker), none of
- * the two control characters COPY is given as delimiter and quote, line ends all LF or all CRLF
- * (COPY refuses a stray carriage return), and a header on the first line.
+ * characters (papaparse reads quoted cells), no backslash-dot (COPY's end-of-data marker), not the
+ * control character COPY is given as its quote, line ends all LF or all CRLF (COPY refuses a stray
+ * carriage return), a header on the first line, and every row as wide as the header (sameCellCount).
  */
 export function stagedEligible(text: string): boolean {
-  if (text.includes('"') || text.includes("\\.") || text.includes("\u001e") || text.includes("\u001f")) return false;
+  if (text.includes('"') || text.includes("\\.") || text.includes("\u001e")) return false;
   if (text.includes("\r") && /\r(?!\n)|(?<!\r)\n/.test(text)) return false;
   const end = text.indexOf("\n");
   const header = (end < 0 ? text : text.slice(0, end)).replace(/\r$/, "");
