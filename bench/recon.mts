@@ -1,15 +1,18 @@
 /**
  * npm run bench -- recon [--transactions 1000000] [--customers 1000000]
  *
- * Seeds the ledger with --transactions transactions (the same COPY seed as the ledger bench; many
- * customers, so most transactions are deposits), writes one statement per provider from the ledger's
- * deposits (acmepay in the default format, globalpsp in the European one), then measures:
+ * Seeds the ledger with --transactions transactions (the same COPY seed as the ledger bench; with as
+ * many customers as transactions about half are first deposits), writes one statement per provider
+ * from the ledger's deposits (acmepay in the default format, globalpsp in the European one), then
+ * measures:
  *   - import: importStatement (COPY, every row checked, the lines written, audit) for both files;
  *   - match: a recorded payments run over both imports (reference, settlement and amount + date
  *     matching, classification, matches by amount + date and settlement and differences written);
  * next to, on the same files and server in the same run:
  *   - a raw COPY of the same bytes into a text table;
  *   - a raw SQL hash join of those rows to ledger_transactions on the reference.
+ * The statement has one line per deposit, so the issue's measure (1,000,000 lines) needs about
+ * 2,000,000 transactions (--transactions 2000000); the output says which sizes were measured.
  * Goal: import + match at most 3x (raw COPY + raw join).
  */
 import { parseArgs } from "node:util";
@@ -51,6 +54,11 @@ try {
   const lines = await bench.owner`select count(*)::int as n from ledger_transactions where kind = 'deposit'`;
   const totalLines = Number(lines[0]?.n ?? 0);
   console.log(`statements: ${files.map((file) => `${file.provider} ${formatCount(file.bytes.byteLength / 1024 / 1024)} MB`).join(", ")}; ${formatCount(totalLines)} lines in all, against ${formatCount(transactions)} ledger transactions`);
+  console.log(
+    totalLines >= 1_000_000
+      ? "the issue's size: at least 1,000,000 statement lines"
+      : `NOT the issue's size: ${formatCount(totalLines)} statement lines, not 1,000,000 (one line per deposit; seed about twice as many transactions as the lines wanted)`,
+  );
 
   const imported = await timed(async () => {
     const ids: string[] = [];

@@ -8,7 +8,7 @@ import { statementImports } from "@/db/schema";
 import { appendAuditEvent, recordAuditEvent, type AuditActor, type RequestMeta } from "../audit/append-audit-event";
 import { DomainError } from "../errors";
 import { formatForProvider, statementBytesMax, type StatementFormat } from "./formats";
-import { checkStaged, stagedEligible, stagedHeader, stageFile, writeStaged } from "./staged-statement";
+import { checkStaged, sameCellCount, stagedEligible, stagedHeader, stageFile, writeStaged } from "./staged-statement";
 import { importDecision, readStatementText, StatementFileError, type StatementLineInput, type StatementSummary } from "./read-statement";
 
 export interface ImportStatementInput {
@@ -122,7 +122,7 @@ export async function importStatement(db: Database, input: ImportStatementInput)
       if (error instanceof StatementFileError) return refuse(fileError(error.code, error.message));
       throw error;
     }
-    const staged = header ? await importStaged(db, input, { format, header, fileName, contentHash, actor }) : null;
+    const staged = header && sameCellCount(text, format.delimiter, header.cells.length) ? await importStaged(db, input, { format, header, fileName, contentHash, actor }) : null;
     if (staged) return staged;
   }
 
@@ -203,8 +203,7 @@ async function importStaged(
   try {
     const result = await db.transaction(async (tx) => {
       await tx.execute(sql`set local statement_timeout = '10min'`);
-      // Each line is one cell, so no row of an eligible file makes this COPY fail.
-      await stageFile(tx, input.bytes);
+      await stageFile(tx, input.bytes, format, header.cells.length);
       const summary = await checkStaged(tx, format, columns);
       if (!summary) throw new NotStaged("a row is not good");
       const [inserted] = await tx
@@ -228,7 +227,7 @@ async function importStaged(
         .onConflictDoNothing()
         .returning();
       if (!inserted) throw new DuplicateUpload();
-      await writeStaged(tx, importId, input.provider);
+      await writeStaged(tx, importId, input.provider, format, columns);
       await appendAuditEvent(tx, {
         actor,
         action: "recon.statement_import",

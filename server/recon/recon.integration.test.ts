@@ -138,6 +138,69 @@ describe("reconciliation: statements in, runs, differences", () => {
     expect(compared.onlyInA.count + compared.inBoth.count).toBe(a.summary?.differences);
   });
 
+  it("reads overlapping statements of one provider by the newest import per date: no false duplicates, and the older import's lines outside the overlap still count", async () => {
+    const day = (ago: number) => new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10);
+    const deposits = await database.owner<{ reference: string; amount: string; wrong: string; currency: string; day: string }[]>`
+      select t.external_reference as reference, round(t.amount, c.exponent)::text as amount, round(t.amount + 1, c.exponent)::text as wrong,
+             t.currency::text as currency, (t.occurred_at at time zone 'UTC')::date::text as day
+        from ledger_transactions t join currencies c on c.code = t.currency
+       where t.kind = 'deposit' and t.metadata->>'provider' = 'acmepay'
+         and (t.occurred_at at time zone 'UTC')::date between ${day(59)}::date and ${day(35)}::date
+       order by t.occurred_at, t.id`;
+    const overlapFrom = day(50);
+    const overlapTo = day(44);
+    const before = deposits.filter((row) => row.day < overlapFrom);
+    const overlap = deposits.filter((row) => row.day >= overlapFrom && row.day <= overlapTo);
+    const after = deposits.filter((row) => row.day > overlapTo);
+    expect([before.length, overlap.length, after.length].every((n) => n > 0), "the seeded ledger has deposits before, in and after the overlap").toBe(true);
+    const line = (row: (typeof deposits)[number], amount = row.amount) => `${row.reference},payment,paid,${amount},${row.currency},${row.day},,`;
+    const header = "reference,kind,status,amount,currency,booked_on,covers,description";
+    // The first statement has a wrong amount in the days the corrected statement covers again.
+    const wrongOne = overlap[0];
+    const first = await upload("acmepay", [header, ...[...before, ...overlap].map((row) => line(row, row === wrongOne ? row.wrong : row.amount))].join("\n"));
+    const corrected = await upload("acmepay", [header, ...[...overlap, ...after].map((row) => line(row))].join("\n"));
+    expect([first.import.status, corrected.import.status]).toEqual(["accepted", "accepted"]);
+    const window = { from: day(59), to: day(35) };
+
+    const run = await finance.caller.recon.runs.start({ scope: "payments", provider: "acmepay", importIds: [first.import.id, corrected.import.id], ...window, idempotencyKey: key() });
+    expect(run.summary?.byClass).toEqual([]);
+    expect(run.summary?.statementLines).toBe(deposits.length);
+    expect(run.summary?.matchedLines).toBe(deposits.length);
+    // The run keeps which lines it left out: the first import's dates the corrected one covers.
+    const [stored] = await database.owner`select parameters->'superseded' as superseded, import_ids from recon_runs where id = ${run.runId}`;
+    expect(stored?.superseded).toEqual([{ importId: first.import.id, from: corrected.import.periodFrom, to: first.import.periodTo, by: corrected.import.id }]);
+    expect(stored?.import_ids).toEqual([first.import.id, corrected.import.id]);
+
+    // Each statement alone: the corrected one misses the days before it, the first one has the wrong amount.
+    const correctedOnly = await finance.caller.recon.runs.dryRun({ scope: "payments", provider: "acmepay", importIds: [corrected.import.id], ...window });
+    expect(correctedOnly.summary.byClass.map((row) => row.class)).toContain("missing_at_provider");
+    expect(correctedOnly.summary.byClass.filter((row) => row.class === "missing_at_provider").reduce((sum, row) => sum + row.count, 0)).toBe(before.length);
+    const firstOnly = await finance.caller.recon.runs.dryRun({ scope: "payments", provider: "acmepay", importIds: [first.import.id], ...window });
+    expect(firstOnly.differences.filter((row) => row.class === "amount_mismatch").map((row) => row.reference)).toEqual([wrongOne?.reference]);
+  });
+
+  it("refuses statement lines that do not belong to an accepted import of their provider, for the whole statement", async () => {
+    const accepted = await upload("acmepay", "reference,kind,status,amount,currency,booked_on\nLINK-1,payment,paid,1.00,EUR,2026-01-01\n");
+    const rejected = await upload("acmepay", "reference,kind,status,amount,currency,booked_on\nLINK-2,payment,paid,1.005,EUR,2026-01-01\n");
+    expect([accepted.import.status, rejected.import.status]).toEqual(["accepted", "rejected"]);
+    const insert = (importId: string, provider: string) =>
+      database.app.sql`insert into statement_lines (import_id, line_no, provider, reference, kind, status, amount, currency, booked_on)
+        values (${accepted.import.id}, 100, 'acmepay', 'LINK-OK', 'payment', 'paid', 1, 'EUR', '2026-01-01'),
+               (${importId}, 101, ${provider}, 'LINK-X', 'payment', 'paid', 1, 'EUR', '2026-01-01')`;
+    const linesBefore = await count("statement_lines");
+    await expect(insert("00000000-0000-4000-8000-000000000000", "acmepay")).rejects.toMatchObject({ code: "23503" });
+    await expect(insert(rejected.import.id, "acmepay")).rejects.toMatchObject({ code: "23503" });
+    await expect(insert(accepted.import.id, "globalpsp")).rejects.toMatchObject({ code: "23503" });
+    // Unlike a foreign key, the check also holds under session_replication_role = replica.
+    const replica = database.owner.begin(async (tx) => {
+      await tx`set local session_replication_role = replica`;
+      await tx`insert into statement_lines (import_id, line_no, provider, reference, kind, status, amount, currency, booked_on)
+        values ('00000000-0000-4000-8000-000000000000', 1, 'acmepay', 'LINK-R', 'payment', 'paid', 1, 'EUR', '2026-01-01')`;
+    });
+    await expect(replica).rejects.toMatchObject({ code: "23503" });
+    expect(await count("statement_lines")).toBe(linesBefore);
+  });
+
   it("keeps runs, matches and differences immutable", async () => {
     const [run] = await database.owner`select id from recon_runs limit 1`;
     await expect(database.owner`update recon_runs set status = 'failed' where id = ${run?.id}`).rejects.toThrow();

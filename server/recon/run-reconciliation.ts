@@ -5,13 +5,15 @@ import { DomainError } from "../errors";
 import { verifyLedger } from "../ledger/verify-ledger";
 import type { ReconDefaults } from "./defaults";
 import type { DifferenceClass, ReconScope, RunParametersInput } from "./schemas";
+import { supersededRanges, type RunImport, type SupersededRange } from "./superseded-lines";
 
 /**
  * One reconciliation run, computed set-based in PostgreSQL (temporary tables and hash joins; no
  * statement line or ledger transaction is loaded into JavaScript):
  *
  * 1. Statement lines of the chosen imports in the scope's kinds (payments: payment and settlement
- *    lines; withdrawals: withdrawal lines) against the ledger items of the same provider and window:
+ *    lines; withdrawals: withdrawal lines), less the dates that a newer import of the same provider
+ *    among them covers (superseded-lines.ts), against the ledger items of the same provider and window:
  *    deposits or withdrawals carrying `metadata.provider`, and the payment and withdrawal records
  *    (provider_payments, provider_withdrawals) with their status.
  * 2. A reference seen on more than one line (same provider and kind) is a duplicate at the provider;
@@ -38,6 +40,8 @@ export interface ResolvedParameters {
   scope: ReconScope;
   provider: string | null;
   importIds: string[];
+  /** The dates of older imports that newer overlapping imports replace (superseded-lines.ts); their lines are left out. */
+  superseded: SupersededRange[];
   from: string | null;
   to: string | null;
   dateWindowDays: number;
@@ -116,10 +120,12 @@ export async function resolveParameters(tx: Transaction, input: RunParametersInp
       importIds = [...new Set(input.importIds)];
     } else {
       const since = new Date(now.getTime() - defaults.statementLookbackDays * 86_400_000).toISOString().slice(0, 10);
+      // The newest 50: with overlapping statements, the newest are the ones that count.
       const rows = await tx.execute<{ id: string }>(sql`
-        select id from statement_imports
-         where status = 'accepted' and period_to >= ${since}::date ${provider ? sql`and provider = ${provider}` : sql``}
-         order by created_at limit 50`);
+        select id from (select id, created_at from statement_imports
+                         where status = 'accepted' and period_to >= ${since}::date ${provider ? sql`and provider = ${provider}` : sql``}
+                         order by created_at desc, id desc limit 50) newest
+         order by created_at, id`);
       importIds = [...rows].map((row) => row.id);
     }
   }
@@ -137,6 +143,7 @@ export async function resolveParameters(tx: Transaction, input: RunParametersInp
     scope: input.scope,
     provider,
     importIds,
+    superseded: supersededRanges(await runImports(tx, importIds)),
     from,
     to,
     dateWindowDays: input.dateWindowDays ?? defaults.dateWindowDays,
@@ -147,13 +154,49 @@ export async function resolveParameters(tx: Transaction, input: RunParametersInp
   };
 }
 
+async function runImports(tx: Transaction, importIds: string[]): Promise<RunImport[]> {
+  if (importIds.length === 0) return [];
+  const rows = await tx.execute<{ id: string; provider: string; created_at: string; period_from: string; period_to: string }>(sql`
+    select id, provider, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_at, period_from::text, period_to::text
+      from statement_imports where id = any(${uuidArray(importIds)}) and status = 'accepted'`);
+  return [...rows].map((row) => ({ id: row.id, provider: row.provider, createdAt: row.created_at, periodFrom: row.period_from, periodTo: row.period_to }));
+}
+
+/** The statement lines a run compares: its imports' lines in the scope's kinds, less the superseded dates. */
+function runLineFilter(parameters: ResolvedParameters, kinds: string[], alias: string): SQL {
+  const column = (name: string) => sql.raw(`${alias}.${name}`);
+  // One anti-join against the list rather than a condition per range: many overlapping uploads
+  // make many ranges, and each line only meets the ranges of its own import.
+  const ranges = parameters.superseded.map((range) => sql`(${range.importId}::uuid, ${range.from}::date, ${range.to}::date)`);
+  const superseded =
+    ranges.length === 0
+      ? sql``
+      : sql`and not exists (select 1 from (values ${sql.join(ranges, sql`, `)}) as s(import_id, date_from, date_to)
+                             where s.import_id = ${column("import_id")} and ${column("booked_on")} between s.date_from and s.date_to)`;
+  return sql`${column("import_id")} = any(${uuidArray(parameters.importIds)}) and ${column("kind")}::text = any(${`{${kinds.join(",")}}`}::text[])
+             ${parameters.provider ? sql`and ${column("provider")} = ${parameters.provider}` : sql``} ${superseded}`;
+}
+
+/**
+ * Statistics for the joins that follow from a small sample (3,000 rows): enough for the planner to
+ * choose hash joins (without them it guesses sizes and sorts for merge joins), at a tenth of the
+ * cost of the default sample.
+ */
+async function analyzeSampled(tx: Transaction, tables: string[]): Promise<void> {
+  await tx.execute(sql`set local default_statistics_target = 10`);
+  for (const table of tables) await tx.execute(sql.raw(`analyze ${table}`));
+  await tx.execute(sql`set local default_statistics_target = default`);
+}
+
 /**
  * Computes the run into temporary tables of the transaction (recon_work_matches and
  * recon_work_differences, dropped at commit) and returns its summary. Writes nothing permanent.
  */
 export async function computeRun(tx: Transaction, parameters: ResolvedParameters, now = new Date()): Promise<ComputedRun> {
   await tx.execute(sql`set local statement_timeout = '15min'`);
-  await tx.execute(sql`set local work_mem = '64MB'`);
+  // A million lines or items hashed on their reference take about 100 MB: with less, every join
+  // and anti-join of a large run spills to temporary files in batches.
+  await tx.execute(sql`set local work_mem = '256MB'`);
   const providerFilter = (column: SQL) => (parameters.provider ? sql`and ${column} = ${parameters.provider}` : sql``);
   const kinds = scopeKinds[parameters.scope];
   const hasStatements = parameters.importIds.length > 0 && kinds.length > 0 && parameters.from !== null && parameters.to !== null;
@@ -176,9 +219,9 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
     await tx.execute(sql`
       create temporary table recon_lines on commit drop as
       select id as line_id, provider, reference, kind::text as kind, status, amount, currency::text as currency, booked_on, covers,
-             row_number() over (partition by provider, reference, kind order by id) > 1 as duplicate
-        from statement_lines
-       where import_id = any(${uuidArray(parameters.importIds)}) and kind::text = any(${`{${kinds.join(",")}}`}::text[]) ${providerFilter(sql`provider`)}`);
+             row_number() over (partition by provider collate "C", reference collate "C", kind order by id) > 1 as duplicate
+        from statement_lines l
+       where ${runLineFilter(parameters, kinds, "l")}`);
     // The ledger side: postings that carry the provider, and the payment and withdrawal records, of
     // the providers whose statements are in the run only: without a statement from a provider,
     // none of its items is "missing at the provider".
@@ -208,12 +251,7 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
             from provider_withdrawals w
            where w.requested_at >= ${lower} and w.requested_at < ${upper} ${itemProviderFilter(sql`w.provider`)}`;
     await tx.execute(sql`create temporary table recon_items on commit drop as select row_number() over () as item_no, i.* from (${items}) i`);
-    // Statistics for the joins below from a small sample (3,000 rows): enough for the planner to
-    // choose hash joins, at a tenth of the cost of the default sample.
-    await tx.execute(sql`set local default_statistics_target = 10`);
-    await tx.execute(sql`analyze recon_lines`);
-    await tx.execute(sql`analyze recon_items`);
-    await tx.execute(sql`set local default_statistics_target = default`);
+    await analyzeSampled(tx, ["recon_lines", "recon_items"]);
 
     // Duplicates at the provider: one difference per reference, naming the extra lines.
     await tx.execute(sql`
@@ -222,10 +260,19 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
              min(currency), sum(amount), sum(amount), min(booked_on), jsonb_build_object('extraLines', count(*), 'kind', kind)
         from recon_lines where duplicate group by provider, reference, kind`);
 
-    // Pairs by reference (each line and each item at most once), then classified.
+    const tolerance = sql`${parameters.amountTolerance}::numeric`;
+    // A pair of a line and an item with what classifies it: currency, then amount, then status;
+    // a clean pair with a posting is a match.
+    const pairColumns = sql`l.provider, l.reference as line_reference, i.reference as item_reference, i.transaction_id,
+             l.currency as line_currency, i.currency as item_currency, l.amount as line_amount, i.amount as item_amount,
+             l.status as line_status, i.status as item_status, l.booked_on, i.occurred_on,
+             case when l.currency <> i.currency then 'currency_mismatch'
+                  when abs(l.amount - i.amount) > ${tolerance} then 'amount_mismatch'
+                  when l.status <> i.status then 'status_mismatch' end as class`;
+    // Pairs by reference (each line and each item at most once), classified in the same pass.
     await tx.execute(sql`
       create temporary table recon_pairs on commit drop as
-      select distinct on (l.line_id) l.line_id, i.item_no, 'reference'::text as method
+      select distinct on (l.line_id) l.line_id, i.item_no, 'reference'::text as method, ${pairColumns}
         from recon_lines l join recon_items i on i.provider = l.provider and i.reference = l.reference
        where not l.duplicate and l.kind <> 'settlement'
        order by l.line_id, i.item_no`);
@@ -236,43 +283,40 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
         from recon_lines l cross join lateral unnest(l.covers) as c(reference)
         left join recon_items i on i.provider = l.provider and i.reference = c.reference
        where l.kind = 'settlement' and not l.duplicate`);
+    await analyzeSampled(tx, ["recon_pairs", "recon_covered"]);
+    // What the reference left unpaired, once: every later step reads these small tables instead of
+    // comparing all lines and items with all pairs again.
+    await tx.execute(sql`
+      create temporary table recon_free_lines on commit drop as
+      select l.* from recon_lines l
+       where not l.duplicate and l.kind <> 'settlement' and not exists (select 1 from recon_pairs p where p.line_id = l.line_id)`);
+    await tx.execute(sql`
+      create temporary table recon_free_items on commit drop as
+      select i.* from recon_items i
+       where not exists (select 1 from recon_pairs p where p.item_no = i.item_no) and not exists (select 1 from recon_covered c where c.item_no = i.item_no)`);
     // Amount + currency within the date window, one-to-one, for what is still unpaired.
     await tx.execute(sql`
-      insert into recon_pairs (line_id, item_no, method)
+      create temporary table recon_date_pairs on commit drop as
       with free_lines as (
-        select l.*, row_number() over (partition by l.provider, l.currency, l.amount order by l.booked_on, l.line_id) as rank
-          from recon_lines l
-         where not l.duplicate and l.kind <> 'settlement' and not exists (select 1 from recon_pairs p where p.line_id = l.line_id)),
+        select l.*, row_number() over (partition by l.provider, l.currency, l.amount order by l.booked_on, l.line_id) as rank from recon_free_lines l),
       free_items as (
-        select i.*, row_number() over (partition by i.provider, i.currency, i.amount order by i.occurred_on, i.item_no) as rank
-          from recon_items i
-         where not exists (select 1 from recon_pairs p where p.item_no = i.item_no)
-           and not exists (select 1 from recon_covered c where c.item_no = i.item_no))
-      select l.line_id, i.item_no, 'amount_date'
+        select i.*, row_number() over (partition by i.provider, i.currency, i.amount order by i.occurred_on, i.item_no) as rank from recon_free_items i)
+      select l.line_id, i.item_no, 'amount_date'::text as method, ${pairColumns}
         from free_lines l join free_items i on i.provider = l.provider and i.currency = l.currency and i.amount = l.amount and i.rank = l.rank
        where abs(l.booked_on - i.occurred_on) <= ${parameters.dateWindowDays}`);
+    await tx.execute(sql`insert into recon_pairs select * from recon_date_pairs`);
 
-    const tolerance = sql`${parameters.amountTolerance}::numeric`;
-    // Classify the pairs: currency, then amount, then status; clean pairs with a posting are matches.
-    await tx.execute(sql`
-      create temporary table recon_classified on commit drop as
-      select p.line_id, p.item_no, p.method, l.provider, l.reference as line_reference, i.reference as item_reference, i.transaction_id,
-             l.currency as line_currency, i.currency as item_currency, l.amount as line_amount, i.amount as item_amount,
-             l.status as line_status, i.status as item_status, l.booked_on, i.occurred_on,
-             case when l.currency <> i.currency then 'currency_mismatch'
-                  when abs(l.amount - i.amount) > ${tolerance} then 'amount_mismatch'
-                  when l.status <> i.status then 'status_mismatch' end as class
-        from recon_pairs p join recon_lines l on l.line_id = p.line_id join recon_items i on i.item_no = p.item_no`);
+    // Matches by reference stay in recon_pairs (counted, not stored); the others are kept to be stored.
     await tx.execute(sql`
       insert into recon_work_matches (line_id, transaction_id, method)
-      select line_id, transaction_id, method from recon_classified where class is null and transaction_id is not null`);
+      select line_id, transaction_id, method from recon_pairs where method <> 'reference' and class is null and transaction_id is not null`);
     await tx.execute(sql`
       insert into recon_work_differences (class, fingerprint, provider, reference, line_id, transaction_id, currency, statement_amount, ledger_amount, amount, occurred_on, details)
       select class, class || ':' || provider || ':' || item_reference, provider, item_reference, line_id, transaction_id, line_currency, line_amount, item_amount,
              case when class = 'amount_mismatch' then abs(line_amount - item_amount) else line_amount end, booked_on,
              jsonb_build_object('method', method, 'statementStatus', line_status, 'ledgerStatus', item_status, 'statementCurrency', line_currency,
                                 'ledgerCurrency', item_currency, 'statementReference', line_reference, 'ledgerDate', occurred_on)
-        from recon_classified where class is not null`);
+        from recon_pairs where class is not null`);
 
     // Settlements: complete and equal is a one-to-many match; otherwise the difference it shows.
     await tx.execute(sql`
@@ -305,28 +349,27 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
        where c.item_no is null`);
 
     // Unpaired lines the provider reports paid: missing in our ledger.
+    const stillFreeLine = sql`not exists (select 1 from recon_date_pairs p where p.line_id = l.line_id)`;
+    const stillFreeItem = sql`not exists (select 1 from recon_date_pairs p where p.item_no = i.item_no)`;
     await tx.execute(sql`
       insert into recon_work_differences (class, fingerprint, provider, reference, line_id, currency, statement_amount, amount, occurred_on, details)
       select 'missing_in_ledger', 'missing_in_ledger:' || l.provider || ':' || l.reference, l.provider, l.reference, l.line_id, l.currency, l.amount, l.amount, l.booked_on,
              jsonb_build_object('kind', l.kind, 'statementStatus', l.status)
-        from recon_lines l
-       where not l.duplicate and l.kind <> 'settlement' and l.status = 'paid' and not exists (select 1 from recon_pairs p where p.line_id = l.line_id)`);
+        from recon_free_lines l
+       where l.status = 'paid' and ${stillFreeLine}`);
     // Unpaired items we hold as paid or pending: missing at the provider.
     await tx.execute(sql`
       insert into recon_work_differences (class, fingerprint, provider, reference, transaction_id, currency, ledger_amount, amount, occurred_on, details)
       select 'missing_at_provider', 'missing_at_provider:' || i.provider || ':' || i.reference, i.provider, i.reference, i.transaction_id, i.currency, i.amount, i.amount, i.occurred_on,
              jsonb_build_object('ledgerStatus', i.status)
-        from recon_items i
-       where i.status <> 'failed' and not exists (select 1 from recon_pairs p where p.item_no = i.item_no)
-         and not exists (select 1 from recon_covered c where c.item_no = i.item_no)`);
+        from recon_free_items i
+       where i.status <> 'failed' and ${stillFreeItem}`);
 
     const [counts] = await tx.execute<{ lines: number; items: number; unbooked: number }>(sql`
       select (select count(*) from recon_lines)::int as lines, (select count(*) from recon_items)::int as items,
-             ((select count(*) from recon_lines l where not l.duplicate and l.kind <> 'settlement' and l.status <> 'paid'
-                 and not exists (select 1 from recon_pairs p where p.line_id = l.line_id))
-              + (select count(*) from recon_classified where class is null and transaction_id is null)
-              + (select count(*) from recon_items i where i.status = 'failed' and not exists (select 1 from recon_pairs p where p.item_no = i.item_no)
-                   and not exists (select 1 from recon_covered c where c.item_no = i.item_no)))::int as unbooked`);
+             ((select count(*) from recon_free_lines l where l.status <> 'paid' and ${stillFreeLine})
+              + (select count(*) from recon_pairs where class is null and transaction_id is null)
+              + (select count(*) from recon_free_items i where i.status = 'failed' and ${stillFreeItem}))::int as unbooked`);
     statementLines = counts?.lines ?? 0;
     ledgerItems = counts?.items ?? 0;
     consistentUnbooked = counts?.unbooked ?? 0;
@@ -396,17 +439,22 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
              order by e.transaction_id, a.purpose = 'wallet' desc, e.id) as customer
      where d.account_id is null and d.transaction_id = customer.transaction_id`);
 
+  // Matches by reference are the clean pairs by reference (one per line); without statements there is no recon_pairs.
+  const referenceMatches = hasStatements
+    ? sql`(select line_id, transaction_id from recon_pairs where method = 'reference' and class is null and transaction_id is not null) as reference_matches`
+    : sql`(select null::bigint as line_id, null::uuid as transaction_id where false) as reference_matches`;
   const byClass = await tx.execute<{ class: DifferenceClass; currency: string | null; count: number; amount: string | null }>(sql`
     select class, currency::text as currency, count(*)::int as count, sum(amount)::text as amount
       from recon_work_differences group by class, currency order by class, currency`);
-  const [matchCounts] = await tx.execute<{ lines: number; transactions: number; reference: number; amount_date: number; settlement: number; differences: number }>(sql`
-    select count(distinct line_id)::int as lines, count(distinct transaction_id)::int as transactions,
-           count(distinct line_id) filter (where method = 'reference')::int as reference,
-           count(distinct line_id) filter (where method = 'amount_date')::int as amount_date,
-           count(distinct line_id) filter (where method = 'settlement')::int as settlement,
-           (select count(*) from recon_work_differences)::int as differences
-      from recon_work_matches`);
-  const matchedLines = matchCounts?.lines ?? 0;
+  const [matchCounts] = await tx.execute<{ transactions: number; reference: number; amount_date: number; settlement: number; differences: number }>(sql`
+    select (select count(*) from (select transaction_id from recon_work_matches union select transaction_id from ${referenceMatches}) t)::int as transactions,
+           (select count(*) from ${referenceMatches})::int as reference,
+           (select count(distinct line_id) from recon_work_matches where method = 'amount_date')::int as amount_date,
+           (select count(distinct line_id) from recon_work_matches where method = 'settlement')::int as settlement,
+           (select count(*) from recon_work_differences)::int as differences`);
+  // A line is matched by one method at most: by reference and by amount and date only when
+  // unpaired before, by settlement only as a settlement line.
+  const matchedLines = (matchCounts?.reference ?? 0) + (matchCounts?.amount_date ?? 0) + (matchCounts?.settlement ?? 0);
   const summary: RunSummary = {
     statementLines,
     ledgerItems,

@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/support/test-datab
 import { countersignFormat, europeanFormat, type StatementFormat } from "./formats";
 import { importStatement } from "./import-statement";
 import { readStatementText, StatementReader, type StatementLineInput } from "./read-statement";
-import { checkStaged, stagedEligible, stagedHeader, stagedVerdicts, stageFile } from "./staged-statement";
+import { checkStaged, sameCellCount, stagedEligible, stagedHeader, stagedVerdicts, stageFile } from "./staged-statement";
 
 /**
  * The SQL checks of the staged import (staged-statement.ts) and the JavaScript reader
@@ -96,7 +96,7 @@ describe("staged statement import: SQL checks agree with the JavaScript reader",
       expect(expected.filter((ok) => !ok).length).toBeGreaterThan(60);
 
       const verdicts = await database.app.db.transaction(async (tx) => {
-        await stageFile(tx, new TextEncoder().encode(text));
+        await stageFile(tx, new TextEncoder().encode(text), format, header.cells.length);
         return stagedVerdicts(tx, format, header.reader.columnIndexes);
       });
       const disagreements = lines.map((line, index) => ({ line, js: expected[index], sql: verdicts[index] })).filter((row) => row.js !== row.sql);
@@ -119,7 +119,7 @@ describe("staged statement import: SQL checks agree with the JavaScript reader",
         const header = stagedHeader(text, format);
         if (!header) throw new Error("the header is not read");
         const staged = await database.app.db.transaction(async (tx) => {
-          await stageFile(tx, new TextEncoder().encode(text));
+          await stageFile(tx, new TextEncoder().encode(text), format, header.cells.length);
           return checkStaged(tx, format, header.reader.columnIndexes);
         });
         expect(staged).toEqual(summary);
@@ -153,8 +153,14 @@ describe("staged statement import: SQL checks agree with the JavaScript reader",
     expect(stagedEligible("reference,kind\n\\.\nA,payment\n")).toBe(false);
     expect(stagedEligible("reference,kind\r\nA,payment\nB,payment\n")).toBe(false);
     expect(stagedEligible("reference,kind\nA,payment\n")).toBe(true);
-    // A row with more cells than the header makes COPY fail: the reader takes the file (and, like
-    // papaparse, ignores the extra cell); a row with fewer cells is a bad row it names.
+    // A row with more or fewer cells than the header would make the staging COPY fail, so such a
+    // file takes the reader's path: like papaparse it ignores the extra cell, and names a short row.
+    expect(sameCellCount("a,b,c\n1,2,3\n4,5,6\n", ",", 3)).toBe(true);
+    expect(sameCellCount("a,b,c\r\n1,2,3\r\n4,5,6", ",", 3)).toBe(true);
+    expect(sameCellCount("a,b,c\n1,2,3\n4,5,6,7\n", ",", 3)).toBe(false);
+    expect(sameCellCount("a,b,c\n1,2,3\n4,5", ",", 3)).toBe(false);
+    expect(sameCellCount("a,b,c\n1,2,3\n\n4,5,6\n", ",", 3)).toBe(false);
+    expect(sameCellCount("a;b;c\n1;2;3\n1,2,3\n", ";", 3)).toBe(false);
     const wide = `${fileFor(countersignFormat, [{ reference: "W-1" }])}W-2,payment,paid,1.00,EUR,2026-01-02,,,extra\n`;
     const wideResult = await importStatement(database.app.db, { provider: "acmepay", fileName: "wide.csv", bytes: new TextEncoder().encode(wide), staffId, request });
     expect([wideResult.import.status, wideResult.import.rowCount]).toEqual(["accepted", 2]);
@@ -167,7 +173,7 @@ describe("staged statement import: SQL checks agree with the JavaScript reader",
     const header = stagedHeader(unterminated, countersignFormat);
     if (!header) throw new Error("the header is not read");
     const staged = await database.app.db.transaction(async (tx) => {
-      await stageFile(tx, new TextEncoder().encode(unterminated));
+      await stageFile(tx, new TextEncoder().encode(unterminated), countersignFormat, header.cells.length);
       return checkStaged(tx, countersignFormat, header.reader.columnIndexes);
     });
     expect(staged?.rowCount).toBe(2);

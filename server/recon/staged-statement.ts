@@ -8,22 +8,21 @@ import { StatementReader, type StatementSummary } from "./read-statement";
 
 /**
  * The fast way in for a statement: the raw bytes go to PostgreSQL with one COPY into a temporary
- * table of lines, split into cells and checked there with set-based SQL that applies the same
- * rules as StatementReader (server/recon/read-statement.ts). The SQL only decides whether EVERY row
- * is good; the moment anything is off (a bad row, a blank row, more rows than the limit) the
- * caller falls back to the JavaScript reader, which
- * then names every bad row with its field and reason. So the messages a person sees always come
- * from one place, and the SQL never has to be more than a verdict per row.
- * staged-statement.integration.test.ts proves the two verdicts agree row by row on a corpus of
- * good and bad rows for both formats.
+ * table with a text column per header cell, and are checked there with set-based SQL that applies
+ * the same rules as StatementReader (server/recon/read-statement.ts). The SQL only decides whether
+ * EVERY row is good; the moment anything is off (a bad row, a blank row, more rows than the limit)
+ * the caller falls back to the JavaScript reader, which then names every bad row with its field
+ * and reason. So the messages a person sees always come from one place, and the SQL never has to
+ * be more than a verdict per row. staged-statement.integration.test.ts proves the two verdicts
+ * agree row by row on a corpus of good and bad rows for both formats.
  *
  * Only files whose CSV reading by COPY is certain to equal papaparse's go this way: no quote
- * characters (papaparse reads quoted cells), no backslash-dot (COPY's end-of-data marker), none of
- * the two control characters COPY is given as delimiter and quote, line ends all LF or all CRLF
- * (COPY refuses a stray carriage return), and a header on the first line.
+ * characters (papaparse reads quoted cells), no backslash-dot (COPY's end-of-data marker), not the
+ * control character COPY is given as its quote, line ends all LF or all CRLF (COPY refuses a stray
+ * carriage return), a header on the first line, and every row as wide as the header (sameCellCount).
  */
 export function stagedEligible(text: string): boolean {
-  if (text.includes('"') || text.includes("\\.") || text.includes("\u001e") || text.includes("\u001f")) return false;
+  if (text.includes('"') || text.includes("\\.") || text.includes("\u001e")) return false;
   if (text.includes("\r") && /\r(?!\n)|(?<!\r)\n/.test(text)) return false;
   const end = text.indexOf("\n");
   const header = (end < 0 ? text : text.slice(0, end)).replace(/\r$/, "");
@@ -51,15 +50,37 @@ const jsLength = (value: SQL) => sql`(char_length(${value}) + char_length(regexp
 const referenceRegex = "^[A-Za-z0-9][A-Za-z0-9._:/-]*$";
 
 /**
- * Copies the raw file's data rows into recon_stage (seq, line), one row per line in file order,
- * dropped at commit. Each line is one cell (the delimiter and quote given to COPY are control
- * characters an eligible file does not hold), so no row can make COPY fail: a row with fewer or
- * more cells than the header is read like papaparse reads it, by the split in checkedRows.
+ * Whether every data row of an eligible file has exactly the header's number of cells, as the
+ * staging COPY needs: it refuses a row with fewer or more, and postgres.js never settles a COPY that
+ * fails mid-stream, so such a file must take the reader's path before any COPY (the reader names a
+ * short row and, like papaparse, ignores extra cells). A blank row has one cell, so it is caught too.
  */
-export async function stageFile(tx: Transaction, bytes: Uint8Array): Promise<void> {
-  await tx.execute(sql`create temporary table recon_stage (seq bigint generated always as identity, line text) on commit drop`);
+export function sameCellCount(text: string, delimiter: string, cellCount: number): boolean {
+  const delimiterCode = delimiter.charCodeAt(0);
+  let cells = 1;
+  for (let index = text.indexOf("\n") + 1; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code === 10) {
+      if (cells !== cellCount) return false;
+      cells = 1;
+    } else if (code === delimiterCode) {
+      cells += 1;
+    }
+  }
+  return text.endsWith("\n") || cells === cellCount;
+}
+
+/**
+ * Copies the raw file's data rows into recon_stage (seq, c1 ... cN: one text column per header
+ * cell), one row per line in file order, dropped at commit. COPY splits the cells on the format's
+ * delimiter; its quote is a control character an eligible file does not hold, so a cell is taken
+ * as written, like papaparse takes an unquoted cell. Only for files where sameCellCount holds.
+ */
+export async function stageFile(tx: Transaction, bytes: Uint8Array, format: StatementFormat, cellCount: number): Promise<void> {
+  const cells = Array.from({ length: cellCount }, (_, index) => `c${index + 1}`);
+  await tx.execute(sql.raw(`create temporary table recon_stage (seq bigint generated always as identity, ${cells.map((cell) => `${cell} text`).join(", ")}) on commit drop`));
   const client = (tx as unknown as { session: { client: postgres.TransactionSql } }).session.client;
-  const stream = await client.unsafe(`copy recon_stage (line) from stdin with (format csv, header true, delimiter E'\\x1f', quote E'\\x1e')`).writable();
+  const stream = await client.unsafe(`copy recon_stage (${cells.join(", ")}) from stdin with (format csv, header true, delimiter '${format.delimiter}', quote E'\\x1e')`).writable();
   const chunk = 1024 * 1024;
   for (let offset = 0; offset < bytes.byteLength; offset += chunk) {
     if (!stream.write(bytes.subarray(offset, offset + chunk))) await new Promise((resolve) => stream.once("drain", resolve));
@@ -82,7 +103,7 @@ function lookup(value: SQL, words: Record<string, string>): SQL {
 function checkedRows(format: StatementFormat, columns: Partial<Record<StatementField, number>>): SQL {
   const cell = (field: StatementField): SQL => {
     const index = columns[field];
-    return index === undefined ? sql`''::text` : sql.raw(`coalesce(s.cells[${index + 1}], '')`);
+    return index === undefined ? sql`''::text` : sql.raw(`coalesce(s.c${index + 1}, '')`);
   };
   const exponents: Record<string, string> = Object.fromEntries(currencies.map((currency) => [currency.code, String(currency.exponent)]));
   const amountPlain = format.decimal === "," ? sql`case when ${cell("amount")} collate "C" ~ '^-?(0|[1-9][0-9]*)(,[0-9]+)?$' then replace(${cell("amount")}, ',', '.') end` : cell("amount");
@@ -111,7 +132,11 @@ function checkedRows(format: StatementFormat, columns: Partial<Record<StatementF
                          and w.d between 1 and case when w.m = 2 then case when w.y % 4 = 0 and (w.y % 100 <> 0 or w.y % 400 = 0) then 29 else 28 end
                                                     when w.m in (4, 6, 9, 11) then 30 else 31 end
                         then make_date(w.y, w.m, w.d) end as booked_on
-              from (select s.seq,
+              from (select t.*,
+                           case when t.date_shaped then substr(t.date_raw, ${sql.raw(String(yearAt))}, 4)::int end as y,
+                           case when t.date_shaped then substr(t.date_raw, ${sql.raw(String(monthAt))}, 2)::int end as m,
+                           case when t.date_shaped then substr(t.date_raw, ${sql.raw(String(dayAt))}, 2)::int end as d
+                      from (select s.seq,
                    ${cell("reference")} as reference,
                    ${lookup(cell("kind"), format.kinds)} as kind,
                    ${lookup(cell("status"), format.statuses)} as status,
@@ -119,15 +144,14 @@ function checkedRows(format: StatementFormat, columns: Partial<Record<StatementF
                    ${lookup(cell("currency"), exponents)}::int as exponent,
                    ${cell("amount")} as amount_raw,
                    coalesce(${amountPlain}, '') as amount_text,
-                   case when ${shape} then substr(${date}, ${sql.raw(String(yearAt))}, 4)::int end as y,
-                   case when ${shape} then substr(${date}, ${sql.raw(String(monthAt))}, 2)::int end as m,
-                   case when ${shape} then substr(${date}, ${sql.raw(String(dayAt))}, 2)::int end as d,
+                   ${date} as date_raw,
+                   ${shape} as date_shaped,
                    ${cell("covers")} as covers_raw,
                    case when ${cell("covers")} = '' then '{}'::text[]
                         else array(select ${jsTrim(sql`part`)} from unnest(string_to_array(${cell("covers")}, ${format.coversSeparator})) with ordinality as p(part, n)
                                     where ${jsTrim(sql`part`)} <> '' order by n) end as covers,
                    case when ${cell("description")} = '' then null else nullif(${jsTrim(cell("description"))}, '') end as description
-              from (select seq, string_to_array(line, ${format.delimiter}::text) as cells from recon_stage offset 0) s offset 0) w offset 0) v`;
+              from recon_stage s offset 0) t offset 0) w offset 0) v`;
 }
 
 /** Per staged row (in file order): whether the SQL checks accept it. For the agreement test. */
@@ -137,37 +161,50 @@ export async function stagedVerdicts(tx: Transaction, format: StatementFormat, c
 }
 
 /**
- * Checks the staged rows. Returns the summary when every row is good (a blank row, which papaparse
- * would skip, has no reference and so is never good), there
- * are between 1 and statementRowsMax of them); otherwise null, and the caller reads the file with
- * the JavaScript reader instead. The checked rows are kept in recon_stage_lines for writeStaged.
+ * Checks the staged rows in one pass that keeps nothing but counts: the number of rows, how many
+ * are not good, the period and the totals per currency. Returns the summary when every row is good
+ * (a blank row, which papaparse would skip, has no reference and so is never good) and there are
+ * between 1 and statementRowsMax of them; otherwise null, and the caller reads the file with the
+ * JavaScript reader instead.
  */
 export async function checkStaged(tx: Transaction, format: StatementFormat, columns: Partial<Record<StatementField, number>>): Promise<StatementSummary | null> {
-  await tx.execute(sql`create temporary table recon_stage_lines on commit drop as select * from (${checkedRows(format, columns)}) c`);
-  const [verdict] = await tx.execute<{ rows: number; bad: number; from: string | null; to: string | null }>(sql`
-    select count(*)::int as rows, count(*) filter (where ok is not true)::int as bad,
-           min(booked_on)::text as from, max(booked_on)::text as to
-      from recon_stage_lines`);
-  if (!verdict || verdict.bad > 0 || verdict.rows === 0 || verdict.rows > statementRowsMax) return null;
-  const totals = await tx.execute<{ currency: string; lines: number; minor: string }>(sql`
-    select currency, count(*)::int as lines, trunc(sum(amount_text::numeric * 10::numeric ^ exponent))::text as minor
-      from recon_stage_lines group by currency order by currency collate "C"`);
+  // Grouped by currency so that the totals come from the same pass; a bad row's "currency" may be
+  // anything, which only matters for a file that is about to take the reader's path anyway.
+  const groups = await tx.execute<{ currency: string | null; rows: number; bad: number; from: string | null; to: string | null; minor: string | null }>(sql`
+    select c.currency, count(*)::int as rows, count(*) filter (where c.ok is not true)::int as bad,
+           min(c.booked_on)::text as from, max(c.booked_on)::text as to,
+           trunc(sum(case when c.ok then c.amount_text::numeric * 10::numeric ^ c.exponent end))::text as minor
+      from (${checkedRows(format, columns)}) c group by c.currency`);
+  const all = [...groups];
+  const rows = all.reduce((sum, group) => sum + group.rows, 0);
+  if (rows === 0 || rows > statementRowsMax || all.some((group) => group.bad > 0)) return null;
+  const froms = all.map((group) => group.from ?? "").sort();
+  const tos = all.map((group) => group.to ?? "").sort();
+  const totals = all
+    .map((group) => ({ currency: group.currency ?? "", lines: group.rows, minor: BigInt(group.minor ?? "0") }))
+    .sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
   return {
-    rowCount: verdict.rows,
-    acceptedRows: verdict.rows,
+    rowCount: rows,
+    acceptedRows: rows,
     rejectedRows: 0,
     errors: [],
-    periodFrom: verdict.from,
-    periodTo: verdict.to,
-    totals: [...totals].map((row) => ({ currency: row.currency, lines: row.lines, amount: formatAmount(fromMinorUnits(BigInt(row.minor), row.currency), row.currency) })),
+    periodFrom: froms[0] ?? null,
+    periodTo: tos[tos.length - 1] ?? null,
+    totals: totals.map((row) => ({ currency: row.currency, lines: row.lines, amount: formatAmount(fromMinorUnits(row.minor, row.currency), row.currency) })),
   };
 }
 
-/** Writes the checked staged rows as the import's statement lines, in one INSERT ... SELECT. */
-export async function writeStaged(tx: Transaction, importId: string, provider: string): Promise<void> {
+/**
+ * Writes the staged rows, all of which checkStaged has just accepted, as the import's statement
+ * lines in one INSERT ... SELECT over the same typed view. The verdict column is not selected, so
+ * PostgreSQL does not compute the checks a second time, only the typed values. The line number is
+ * the staged row's seq (the staging COPY numbers the data rows 1, 2, ... in file order), and the
+ * lines get their ids in that order too: the plan is one sequential scan of the staged table.
+ */
+export async function writeStaged(tx: Transaction, importId: string, provider: string, format: StatementFormat, columns: Partial<Record<StatementField, number>>): Promise<void> {
   await tx.execute(sql`
     insert into statement_lines (import_id, line_no, provider, reference, kind, status, amount, currency, booked_on, covers, description)
-    select ${importId}::uuid, row_number() over (order by seq), ${provider}, reference, kind::statement_line_kind, status, amount_text::numeric, currency,
-           booked_on, case when kind = 'settlement' then covers end, description
-      from recon_stage_lines order by seq`);
+    select ${importId}::uuid, c.seq, ${provider}, c.reference, c.kind::statement_line_kind, c.status, c.amount_text::numeric, c.currency,
+           c.booked_on, case when c.kind = 'settlement' then c.covers end, c.description
+      from (${checkedRows(format, columns)}) c`);
 }
