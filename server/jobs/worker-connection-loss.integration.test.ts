@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
+import { deliver, event, webhookCustomer } from "@/test/support/webhooks";
+import { verifyLedger } from "../ledger/verify-ledger";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const leaseMs = 1_500;
+
+function startWorker(appUrl: string): ChildProcess {
+  return spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "server/jobs/worker.mts"], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "pipe"],
+    env: {
+      ...process.env,
+      APP_DATABASE_URL: appUrl,
+      NEXTAUTH_SECRET: "connection-loss-test-secret-0123456789abcdef",
+      NEXTAUTH_URL: "http://localhost:3999",
+      COUNTERSIGN_PROCESS: "worker",
+      LOG_LEVEL: "fatal",
+      WORKER_BATCH_SIZE: "10",
+      WORKER_CONCURRENCY: "2",
+      WORKER_LEASE_MS: String(leaseMs),
+      WORKER_POLL_MS: "50",
+    },
+  });
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+// A database restart or failover kills every backend the worker holds, often in the middle of a
+// batch transaction. The worker must ride it out: its loops fail, pause and reconnect; the leases
+// of what it held run out; every event still posts exactly once. (Without patches/postgres+3.4.9.patch
+// the driver's own ROLLBACK on the dead socket threw an uncatchable TypeError and the worker died.)
+describe("a worker whose database connections are killed mid-batch", () => {
+  let database: TestDatabase;
+  const customers = Array.from({ length: 8 }, (_, index) => `loss-cust-${index}`);
+  const total = 300;
+
+  const processed = async () => (await database.owner`select count(*)::int as n from webhook_inbox where status = 'processed'`)[0]?.n as number;
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ maxConnections: 6 });
+    for (const customer of customers) await webhookCustomer(database.app.db, customer);
+    for (let index = 0; index < total; index += 1) {
+      const result = await deliver(database.app.db, event("payment.succeeded", { paymentId: `loss-pay-${index}`, customerRef: customers[index % customers.length], amount: "2.50", currency: "EUR" }));
+      expect(result.status).toBe(200);
+    }
+  });
+  afterAll(() => database.drop());
+
+  it("keeps running, reconnects and posts every event exactly once", async () => {
+    const worker = startWorker(database.appUrl);
+    let stderr = "";
+    worker.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => worker.once("exit", (code, signal) => resolve({ code, signal })));
+    try {
+      await until(async () => (await processed()) >= 20, 30_000);
+      let killed = 0;
+      for (let round = 0; round < 5; round += 1) {
+        const rows = await database.owner`select pg_terminate_backend(pid) as done from pg_stat_activity where datname = current_database() and application_name = 'countersign-worker'`;
+        killed += rows.filter((row) => row.done === true).length;
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+      expect(killed).toBeGreaterThan(0);
+      await until(async () => (await processed()) === total, leaseMs * 20);
+      expect(worker.exitCode, stderr.slice(-2000)).toBeNull();
+      expect(stderr).not.toMatch(/TypeError|uncaught/i);
+
+      const [postings] = await database.owner`select count(*)::int as n, sum(amount)::text as total from ledger_transactions where idempotency_key like 'webhook:acmepay:%'`;
+      expect(postings).toEqual({ n: total, total: "750.000000000000000000" });
+      expect((await verifyLedger(database.app.db)).ok).toBe(true);
+
+      worker.kill("SIGTERM");
+      expect(await exit).toEqual({ code: 0, signal: null });
+    } finally {
+      if (worker.exitCode === null && worker.signalCode === null) worker.kill("SIGKILL");
+    }
+  }, 120_000);
+});
