@@ -1,39 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { deliver, event, webhookCustomer } from "@/test/support/webhooks";
+import { exitOf, startWorkerProcess, until } from "@/test/support/worker-process";
 import { verifyLedger } from "../ledger/verify-ledger";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const leaseMs = 1_500;
-
-function startWorker(appUrl: string): ChildProcess {
-  return spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "server/jobs/worker.mts"], {
-    cwd: root,
-    stdio: ["ignore", "ignore", "pipe"],
-    env: {
-      ...process.env,
-      APP_DATABASE_URL: appUrl,
-      NEXTAUTH_SECRET: "connection-loss-test-secret-0123456789abcdef",
-      NEXTAUTH_URL: "http://localhost:3999",
-      COUNTERSIGN_PROCESS: "worker",
-      LOG_LEVEL: "fatal",
-      WORKER_BATCH_SIZE: "10",
-      WORKER_CONCURRENCY: "2",
-      WORKER_LEASE_MS: String(leaseMs),
-      WORKER_POLL_MS: "50",
-    },
-  });
-}
-
-async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 // A database restart or failover kills every backend the worker holds, often in the middle of a
 // batch transaction. The worker must ride it out: its loops fail, pause and reconnect; the leases
@@ -57,12 +28,12 @@ describe("a worker whose database connections are killed mid-batch", () => {
   afterAll(() => database.drop());
 
   it("keeps running, reconnects and posts every event exactly once", async () => {
-    const worker = startWorker(database.appUrl);
+    const worker = startWorkerProcess(database.appUrl, { batchSize: 10, leaseMs, logLevel: "fatal" });
     let stderr = "";
     worker.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => worker.once("exit", (code, signal) => resolve({ code, signal })));
+    const exit = exitOf(worker);
     try {
-      await until(async () => (await processed()) >= 20, 30_000);
+      await until(async () => (await processed()) >= 20, 60_000);
       let killed = 0;
       for (let round = 0; round < 5; round += 1) {
         const rows = await database.owner`select pg_terminate_backend(pid) as done from pg_stat_activity where datname = current_database() and application_name = 'countersign-worker'`;
@@ -70,8 +41,10 @@ describe("a worker whose database connections are killed mid-batch", () => {
         await new Promise((resolve) => setTimeout(resolve, 150));
       }
       expect(killed).toBeGreaterThan(0);
-      await until(async () => (await processed()) === total, leaseMs * 20);
+      // Generous: under a loaded machine a batch can take seconds; a dead worker ends the wait at once.
+      await until(async () => worker.exitCode !== null || (await processed()) === total, 90_000);
       expect(worker.exitCode, stderr.slice(-2000)).toBeNull();
+      expect(await processed()).toBe(total);
       expect(stderr).not.toMatch(/TypeError|uncaught/i);
 
       const [postings] = await database.owner`select count(*)::int as n, sum(amount)::text as total from ledger_transactions where idempotency_key like 'webhook:acmepay:%'`;
@@ -83,5 +56,5 @@ describe("a worker whose database connections are killed mid-batch", () => {
     } finally {
       if (worker.exitCode === null && worker.signalCode === null) worker.kill("SIGKILL");
     }
-  }, 120_000);
+  }, 180_000);
 });

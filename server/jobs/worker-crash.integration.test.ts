@@ -1,42 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { deliver, drainInbox, event, webhookCustomer } from "@/test/support/webhooks";
+import { exitOf, startWorkerProcess, until } from "@/test/support/worker-process";
 import { verifyLedger } from "../ledger/verify-ledger";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const leaseMs = 1_500;
-
-function startWorker(appUrl: string, batchSize = 40): ChildProcess {
-  // node itself with tsx as a loader (not the tsx CLI, which runs a second process and relays signals), so the signal reaches the worker.
-  return spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "server/jobs/worker.mts"], {
-    cwd: root,
-    stdio: ["ignore", "ignore", "pipe"],
-    env: {
-      ...process.env,
-      APP_DATABASE_URL: appUrl,
-      NEXTAUTH_SECRET: "worker-crash-test-secret-0123456789abcdef",
-      NEXTAUTH_URL: "http://localhost:3999",
-      COUNTERSIGN_PROCESS: "worker",
-      LOG_LEVEL: "error",
-      WORKER_BATCH_SIZE: String(batchSize),
-      WORKER_CONCURRENCY: "2",
-      WORKER_LEASE_MS: String(leaseMs),
-      WORKER_POLL_MS: "50",
-    },
-  });
-}
-
-async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-const exited = (child: ChildProcess) => new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+const startWorker = (appUrl: string, batchSize = 40) => startWorkerProcess(appUrl, { batchSize, leaseMs });
 
 describe("a worker killed in the middle of a batch", () => {
   let database: TestDatabase;
@@ -61,7 +30,7 @@ describe("a worker killed in the middle of a batch", () => {
 
   it("SIGKILL mid-batch, then a restart: every event posted exactly once (count and sum checked)", async () => {
     const worker = startWorker(database.appUrl);
-    const stopped = exited(worker);
+    const stopped = exitOf(worker);
     await until(async () => (await processed()) >= 40, 30_000);
     worker.kill("SIGKILL");
     expect((await stopped).signal).toBe("SIGKILL");
@@ -91,7 +60,7 @@ describe("a worker killed in the middle of a batch", () => {
       await deliver(database.app.db, event("bonus.granted", { bonusId: `term-bonus-${index}`, customerRef: customers[index % customers.length], amount: "0.50", currency: "EUR" }), { provider: "gamehub" });
     }
     const worker = startWorker(database.appUrl);
-    const stopped = exited(worker);
+    const stopped = exitOf(worker);
     await until(async () => (await database.owner`select count(*)::int as n from webhook_inbox where provider = 'gamehub' and status = 'processed'`)[0]?.n > 0, 30_000);
     worker.kill("SIGTERM");
     expect(await stopped).toEqual({ code: 0, signal: null });
@@ -122,7 +91,7 @@ describe("a worker killed in the middle of a batch", () => {
       await new Promise<void>((resolve) => (release = resolve));
     });
     const worker = startWorker(database.appUrl, 10);
-    const stopped = exited(worker);
+    const stopped = exitOf(worker);
     await until(async () => (await database.owner`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%account_balances%'`)[0]?.n > 0, 45_000);
     expect(await postings()).toBe(0);
     worker.kill("SIGKILL");
