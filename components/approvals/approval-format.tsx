@@ -9,6 +9,12 @@ export type RequestStatus = RequestSummary["status"];
 export type ReasonCode = NonNullable<RequestSummary["reasonCode"]>;
 export type Direction = "credit" | "debit";
 
+export const kindLabels: Record<RequestSummary["kind"], string> = {
+  adjustment: "Adjustment",
+  policy_change: "Policy change",
+  monitor_threshold: "Monitor threshold",
+};
+
 export const reasonLabels: Record<ReasonCode, string> = {
   goodwill: "Goodwill",
   bonus_correction: "Bonus correction",

@@ -17,7 +17,7 @@ import { useCursorTrail } from "../ui/use-cursor-trail";
 import { EmptyState, ErrorState, Skeleton } from "../ui/states";
 import { UtcTime } from "../ui/time";
 import { useApprovalCounts } from "./approval-counts";
-import { AdjustmentAmount, agingText, ApprovalsProgress, reasonLabels, requestHref, RequestStatusBadge, shortId } from "./approval-format";
+import { AdjustmentAmount, agingText, ApprovalsProgress, kindLabels, reasonLabels, requestHref, RequestStatusBadge, shortId } from "./approval-format";
 import { BulkDecideDialog } from "./bulk-decide-dialog";
 import { QueueFiltersForm } from "./queue-filters";
 import { isFiltered, listInputOf, useQueueState, type Queue, type QueueCursor } from "./queue-state";
@@ -248,7 +248,7 @@ function columnsFor(options: ColumnOptions): ColumnDef<RequestSummary, unknown>[
             </Link>
             <CopyId value={row.original.id} iconOnly />
           </span>
-          <span className="text-xs text-slate-600">{row.original.kind === "adjustment" ? "Adjustment" : row.original.kind === "monitor_threshold" ? "Monitor threshold" : "Policy change"}</span>
+          <span className="text-xs text-slate-600">{kindLabels[row.original.kind]}</span>
         </span>
       ),
     },

@@ -1,10 +1,10 @@
 "use client";
 
-import type { FormEvent } from "react";
 import { currencyCodes } from "@/server/money";
 import { transactionKinds } from "@/server/ledger/types";
 import { Button } from "../ui/button";
 import { SelectField, TextField } from "../ui/field";
+import { ChoiceField, FilterActions, filterSubmit, pick } from "../ui/filter-form";
 import { dateFields, sortOrders, type SearchState } from "./transaction-search-state";
 
 type FilterValues = Omit<SearchState, "cursor">;
@@ -17,37 +17,29 @@ interface TransactionFiltersProps {
   onClear: () => void;
 }
 
-function pick<T extends string>(options: readonly T[], value: string | null): T | null {
-  return options.find((option) => option === value) ?? null;
-}
-
 /** The search box and the filters; Enter in any field applies them all. */
 export function TransactionFilters({ state, errors, onApply, onClear }: TransactionFiltersProps) {
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const text = (name: string) => {
-      const value = String(form.get(name) ?? "").trim();
-      return value === "" ? null : value;
-    };
-    onApply({
-      q: text("q"),
-      accountId: text("accountId"),
-      customerId: text("customerId"),
-      kind: pick(transactionKinds, text("kind")),
-      currency: text("currency"),
-      amountMin: text("amountMin"),
-      amountMax: text("amountMax"),
-      dateField: pick(dateFields, text("dateField")),
-      from: text("from"),
-      to: text("to"),
-      metadata: text("metadata"),
-      sort: pick(sortOrders, text("sort")),
-    });
-  }
-
   return (
-    <form onSubmit={submit} aria-label="Transaction search" className="flex flex-col gap-3 rounded-md border border-slate-200 bg-white p-3">
+    <form
+      onSubmit={filterSubmit((text) =>
+        onApply({
+          q: text("q"),
+          accountId: text("accountId"),
+          customerId: text("customerId"),
+          kind: pick(transactionKinds, text("kind")),
+          currency: text("currency"),
+          amountMin: text("amountMin"),
+          amountMax: text("amountMax"),
+          dateField: pick(dateFields, text("dateField")),
+          from: text("from"),
+          to: text("to"),
+          metadata: text("metadata"),
+          sort: pick(sortOrders, text("sort")),
+        }),
+      )}
+      aria-label="Transaction search"
+      className="flex flex-col gap-3 rounded-md border border-slate-200 bg-white p-3"
+    >
       <div className="flex items-end gap-2">
         <TextField
           className="flex-1"
@@ -69,22 +61,8 @@ export function TransactionFilters({ state, errors, onApply, onClear }: Transact
         <legend className="sr-only">Filters</legend>
         <TextField label="Account id" name="accountId" defaultValue={state.accountId ?? ""} error={errors.accountId} autoComplete="off" />
         <TextField label="Customer id" name="customerId" defaultValue={state.customerId ?? ""} error={errors.customerId} autoComplete="off" />
-        <SelectField label="Kind" name="kind" defaultValue={state.kind ?? ""} error={errors.kind}>
-          <option value="">Any kind</option>
-          {transactionKinds.map((kind) => (
-            <option key={kind} value={kind}>
-              {kind}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField label="Currency" name="currency" defaultValue={state.currency ?? ""} error={errors.currency}>
-          <option value="">Any currency</option>
-          {currencyCodes.map((code) => (
-            <option key={code} value={code}>
-              {code}
-            </option>
-          ))}
-        </SelectField>
+        <ChoiceField label="Kind" name="kind" current={state.kind} anyLabel="Any kind" choices={transactionKinds} error={errors.kind} />
+        <ChoiceField label="Currency" name="currency" current={state.currency} anyLabel="Any currency" choices={currencyCodes} error={errors.currency} />
         <TextField label="Amount min" name="amountMin" inputMode="decimal" defaultValue={state.amountMin ?? ""} error={errors.amountMin} placeholder="0.00" autoComplete="off" />
         <TextField label="Amount max" name="amountMax" inputMode="decimal" defaultValue={state.amountMax ?? ""} error={errors.amountMax} placeholder="1250.00" autoComplete="off" />
         <SelectField label="Date field" name="dateField" defaultValue={state.dateField ?? "occurred"}>
@@ -98,14 +76,7 @@ export function TransactionFilters({ state, errors, onApply, onClear }: Transact
           <option value="newest">Newest first</option>
           <option value="oldest">Oldest first</option>
         </SelectField>
-        <div className="flex items-end gap-2">
-          <Button type="submit" variant="secondary" className="whitespace-nowrap">
-            Apply
-          </Button>
-          <Button variant="ghost" onClick={onClear}>
-            Clear
-          </Button>
-        </div>
+        <FilterActions onClear={onClear} className="whitespace-nowrap" />
       </fieldset>
     </form>
   );
