@@ -1,5 +1,6 @@
-import { aliasedTable, and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { aliasedTable, and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db/client";
+import { afterCursor, cursorTimestamp } from "@/db/keyset";
 import { auditEvents, deadLetterEdits, deadLetters, jobAttempts, outboxEvents, replayBatches, staff, webhookInbox } from "@/db/schema";
 import { DomainError } from "../errors";
 import { editablePathsOf } from "./edit-paths";
@@ -48,12 +49,9 @@ export function filterClauses(filter: Omit<DeadLetterFilter, "status"> & { statu
 /** Newest dead-lettered first, keyset-paginated on (dead_lettered_at, id) at full microsecond precision. */
 export async function listDeadLetters(db: Executor, input: ListInput): Promise<{ items: DeadLetterSummary[]; next: { at: string; id: string } | null }> {
   const clauses = filterClauses(input);
-  if (input.cursor) {
-    const at = sql`${input.cursor.at}::timestamptz`;
-    clauses.push(or(lt(deadLetters.deadLetteredAt, at), and(eq(deadLetters.deadLetteredAt, at), lt(deadLetters.id, input.cursor.id))) as SQL);
-  }
+  if (input.cursor) clauses.push(afterCursor(deadLetters.deadLetteredAt, deadLetters.id, input.cursor, "desc"));
   const rows = await db
-    .select({ ...summaryColumns, cursorAt: sql<string>`to_char(${deadLetters.deadLetteredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` })
+    .select({ ...summaryColumns, cursorAt: cursorTimestamp(deadLetters.deadLetteredAt) })
     .from(deadLetters)
     .where(and(...clauses))
     .orderBy(desc(deadLetters.deadLetteredAt), desc(deadLetters.id))

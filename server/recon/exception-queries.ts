@@ -1,6 +1,7 @@
-import { and, asc, eq, gt, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lte, sql, type SQL } from "drizzle-orm";
 import type Decimal from "decimal.js";
 import type { Executor } from "@/db/client";
+import { afterCursor, cursorTimestamp } from "@/db/keyset";
 import { approvalRequests, reconDifferences, reconExceptionNotes, reconExceptions, reconRuns, staff, statementLines } from "@/db/schema";
 import { DomainError } from "../errors";
 import { adjustmentPossibility } from "./adjustment-plan";
@@ -43,12 +44,9 @@ export function exceptionClauses(filter: ExceptionFilter): SQL[] {
 /** The workbench list: oldest first (age is what matters), keyset-paginated on (opened_at, id). */
 export async function listExceptions(db: Executor, input: ExceptionListInput): Promise<{ items: ExceptionRow[]; next: { at: string; id: string } | null }> {
   const clauses = exceptionClauses(input);
-  if (input.cursor) {
-    const at = sql`${input.cursor.at}::timestamptz`;
-    clauses.push(or(gt(reconExceptions.openedAt, at), and(eq(reconExceptions.openedAt, at), gt(reconExceptions.id, input.cursor.id))) as SQL);
-  }
+  if (input.cursor) clauses.push(afterCursor(reconExceptions.openedAt, reconExceptions.id, input.cursor, "asc"));
   const rows = await db
-    .select({ ...rowColumns, cursorAt: sql<string>`to_char(${reconExceptions.openedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` })
+    .select({ ...rowColumns, cursorAt: cursorTimestamp(reconExceptions.openedAt) })
     .from(reconExceptions)
     .leftJoin(staff, eq(staff.id, reconExceptions.assigneeId))
     .where(and(...clauses))
