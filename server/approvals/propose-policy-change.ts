@@ -1,9 +1,7 @@
-import { uuidv7 } from "uuidv7";
 import type { Transaction } from "@/db/client";
-import { approvalRequests } from "@/db/schema";
 import type { AuditScope } from "../audit/audit-scope";
 import { canonicalJson } from "../audit/chain";
-import { payloadHash } from "./payload";
+import { insertChangeRequest } from "./change-request";
 import { loadActivePolicy } from "./policy";
 import type { PolicyDocument } from "./schemas";
 
@@ -12,30 +10,13 @@ export const policyChangeRule = { id: "policy-change-four-eyes", approvalsRequir
 
 export async function proposePolicyChange(tx: Transaction, audit: AuditScope, makerId: string, input: { justification: string; policy: PolicyDocument }) {
   const current = await loadActivePolicy(tx);
-  const id = uuidv7();
-  const createdAt = new Date();
-  const payload = {
+  const { requestId: id, payloadHash: hash } = await insertChangeRequest(tx, {
     kind: "policy_change",
-    requestId: id,
-    basedOnVersion: current.version,
-    policy: JSON.parse(canonicalJson(input.policy)) as unknown,
+    makerId,
     justification: input.justification,
-    makerId,
-    createdAt: createdAt.toISOString(),
-  };
-  const hash = payloadHash(payload);
-  await tx.insert(approvalRequests).values({
-    id,
-    kind: "policy_change",
-    makerId,
-    payload,
-    payloadHash: hash,
-    policyVersion: current.version,
-    policyRule: policyChangeRule.id,
-    approvalsRequired: policyChangeRule.approvalsRequired,
-    approverRoles: [...policyChangeRule.approverRoles],
-    createdAt,
-    expiresAt: new Date(createdAt.getTime() + current.expiryHours * 3_600_000),
+    rule: policyChangeRule,
+    policy: current,
+    change: { basedOnVersion: current.version, policy: JSON.parse(canonicalJson(input.policy)) as unknown },
   });
   audit.target("approval_request", id);
   audit.details({ kind: "policy_change", basedOnVersion: current.version, rules: input.policy.rules.length, payloadHash: hash });

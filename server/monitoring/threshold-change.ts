@@ -1,9 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
-import { uuidv7 } from "uuidv7";
 import type { Executor, Transaction } from "@/db/client";
 import { approvalRequests, monitorThresholds } from "@/db/schema";
 import { loadActivePolicy } from "../approvals/policy";
-import { payloadHash } from "../approvals/payload";
+import { insertChangeRequest } from "../approvals/change-request";
 import type { AuditScope } from "../audit/audit-scope";
 import { DomainError } from "../errors";
 import { levelsConsistent, type Direction } from "./evaluate";
@@ -53,32 +52,13 @@ export async function proposeThresholdChange(tx: Transaction, audit: AuditScope,
     select id from approval_requests where kind = 'monitor_threshold' and status = 'pending' and expires_at > now() and payload->>'monitor' = ${monitor.key} limit 1`);
   if (pending[0]) throw new DomainError("DUPLICATE_PENDING", "A change of this monitor's thresholds is already waiting for approval.", { field: "monitor" });
 
-  const policy = await loadActivePolicy(tx);
-  const id = uuidv7();
-  const createdAt = new Date();
-  const payload = {
+  const { requestId: id, payloadHash: hash } = await insertChangeRequest(tx, {
     kind: "monitor_threshold",
-    requestId: id,
-    monitor: monitor.key,
-    basedOnVersion: current.version,
-    threshold: { warning: input.warning, critical: input.critical, direction: input.direction, params },
+    makerId,
     justification: input.justification,
-    makerId,
-    createdAt: createdAt.toISOString(),
-  };
-  const hash = payloadHash(payload);
-  await tx.insert(approvalRequests).values({
-    id,
-    kind: "monitor_threshold",
-    makerId,
-    payload,
-    payloadHash: hash,
-    policyVersion: policy.version,
-    policyRule: thresholdChangeRule.id,
-    approvalsRequired: thresholdChangeRule.approvalsRequired,
-    approverRoles: [...thresholdChangeRule.approverRoles],
-    createdAt,
-    expiresAt: new Date(createdAt.getTime() + policy.expiryHours * 3_600_000),
+    rule: thresholdChangeRule,
+    policy: await loadActivePolicy(tx),
+    change: { monitor: monitor.key, basedOnVersion: current.version, threshold: { warning: input.warning, critical: input.critical, direction: input.direction, params } },
   });
   audit.target("approval_request", id);
   audit.details({ kind: "monitor_threshold", basedOnVersion: current.version, warning: input.warning, critical: input.critical, direction: input.direction, params, payloadHash: hash });
