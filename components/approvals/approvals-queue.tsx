@@ -133,10 +133,8 @@ export function ApprovalsQueue({ viewer }: { viewer: QueueViewer }) {
               summary={`${rows.length} requests on this page`}
               backLabel="Newer"
               forwardLabel="Older"
-              canGoBack={pages.canGoBack}
-              canGoForward={list.data.next !== null}
-              onBack={pages.back}
-              onForward={() => list.data.next && pages.forward(list.data.next)}
+              trail={pages}
+              next={list.data.next}
             />
           </>
         ) : null}

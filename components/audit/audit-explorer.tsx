@@ -175,10 +175,8 @@ export function AuditExplorer() {
             summary={`Showing seq ${list.data.items[0]?.seq ?? ""} to ${list.data.items[list.data.items.length - 1]?.seq ?? ""}`}
             backLabel="Newer"
             forwardLabel="Older"
-            canGoBack={pages.canGoBack}
-            canGoForward={list.data.nextBeforeSeq !== null}
-            onBack={pages.back}
-            onForward={() => list.data.nextBeforeSeq !== null && pages.forward(list.data.nextBeforeSeq)}
+            trail={pages}
+            next={list.data.nextBeforeSeq}
           />
         </>
       ) : null}

@@ -120,10 +120,8 @@ export function DeadLetterWorkbench() {
             summary={`${rows.length} dead letters on this page`}
             backLabel="Newer"
             forwardLabel="Older"
-            canGoBack={pages.canGoBack}
-            canGoForward={list.data.next !== null}
-            onBack={pages.back}
-            onForward={() => list.data.next && pages.forward(list.data.next)}
+            trail={pages}
+            next={list.data.next}
           />
         </>
       ) : null}

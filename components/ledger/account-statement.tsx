@@ -63,10 +63,8 @@ export function AccountStatement({ accountId, currency }: { accountId: string; c
             summary={`Entries ${statement.data.items[statement.data.items.length - 1]?.accountSeq ?? ""} to ${statement.data.items[0]?.accountSeq ?? ""}`}
             backLabel="Newer"
             forwardLabel="Older"
-            canGoBack={pages.canGoBack}
-            canGoForward={statement.data.nextBeforeSeq !== null}
-            onBack={pages.back}
-            onForward={() => statement.data.nextBeforeSeq !== null && pages.forward(statement.data.nextBeforeSeq)}
+            trail={pages}
+            next={statement.data.nextBeforeSeq}
           />
         </>
       ) : null}

@@ -75,10 +75,8 @@ export function TransactionSearch() {
             summary={`${search.data.items.length} transactions on this page`}
             backLabel={newestFirst ? "Newer" : "Older"}
             forwardLabel={newestFirst ? "Older" : "Newer"}
-            canGoBack={pages.canGoBack}
-            canGoForward={search.data.nextCursor !== null}
-            onBack={pages.back}
-            onForward={() => search.data.nextCursor && pages.forward(search.data.nextCursor)}
+            trail={pages}
+            next={search.data.nextCursor}
           />
         </>
       ) : null}

@@ -110,10 +110,8 @@ export function ExceptionsWorkbench() {
             summary={`${rows.length} exceptions on this page`}
             backLabel="Previous"
             forwardLabel="Next"
-            canGoBack={pages.canGoBack}
-            canGoForward={list.data.next !== null}
-            onBack={pages.back}
-            onForward={() => list.data.next && pages.forward(list.data.next)}
+            trail={pages}
+            next={list.data.next}
           />
         </>
       ) : null}

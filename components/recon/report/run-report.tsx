@@ -83,10 +83,8 @@ export function RunReport({ runId }: { runId: string }) {
               summary={`${rows.length} differences on this page`}
               backLabel="Previous"
               forwardLabel="Next"
-              canGoBack={pages.canGoBack}
-              canGoForward={list.data.next !== null}
-              onBack={pages.back}
-              onForward={() => list.data.next && pages.forward(list.data.next)}
+              trail={pages}
+              next={list.data.next}
             />
           </>
         ) : null}

@@ -109,10 +109,8 @@ export function ReconciliationRuns() {
         summary={`${rows.length} runs on this page`}
         backLabel="Newer"
         forwardLabel="Older"
-        canGoBack={pages.canGoBack}
-        canGoForward={Boolean(list.data?.next)}
-        onBack={pages.back}
-        onForward={() => list.data?.next && pages.forward(list.data.next)}
+        trail={pages}
+        next={list.data?.next}
       />
     </div>
   );

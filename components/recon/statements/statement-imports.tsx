@@ -81,10 +81,8 @@ export function StatementImports() {
         summary={`${rows.length} statements on this page`}
         backLabel="Newer"
         forwardLabel="Older"
-        canGoBack={pages.canGoBack}
-        canGoForward={Boolean(list.data?.next)}
-        onBack={pages.back}
-        onForward={() => list.data?.next && pages.forward(list.data.next)}
+        trail={pages}
+        next={list.data?.next}
       />
     </div>
   );
