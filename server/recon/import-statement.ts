@@ -208,6 +208,8 @@ async function importStaged(
   try {
     return await db.transaction(async (tx) => {
       await tx.execute(sql`set local statement_timeout = '10min'`);
+      // The lines' RETURNING is held until the statement ends (about 30 bytes a line): in memory for a full file.
+      await tx.execute(sql`set local work_mem = '64MB'`);
       await tx.execute(sql`select pg_advisory_xact_lock(${importLockClass}, hashtext(${`${input.provider}:${contentHash}`}))`);
       const [twin] = await tx.select().from(statementImports).where(and(eq(statementImports.provider, input.provider), eq(statementImports.contentHash, contentHash)));
       if (twin) return { import: twin, duplicate: true, summary: null };

@@ -9,12 +9,13 @@ import { StatementReader, type StatementSummary } from "./read-statement";
 /**
  * The fast way in for a statement: the raw bytes go to PostgreSQL with one COPY into a temporary
  * table with a text column per header cell, and are checked there with set-based SQL that applies
- * the same rules as StatementReader (server/recon/read-statement.ts). The SQL only decides whether
- * EVERY row is good; the moment anything is off (a bad row, a blank row, more rows than the limit)
- * the caller falls back to the JavaScript reader, which then names every bad row with its field
- * and reason. So the messages a person sees always come from one place, and the SQL never has to
- * be more than a verdict per row. staged-statement.integration.test.ts proves the two verdicts
- * agree row by row on a corpus of good and bad rows for both formats.
+ * the same rules as StatementReader (server/recon/read-statement.ts), in the one statement that
+ * writes the good rows (writeStaged). The SQL only decides whether EVERY row is good; the moment
+ * anything is off (a bad row, a blank row, more rows than the limit) the caller rolls back and
+ * falls back to the JavaScript reader, which then names every bad row with its field and reason.
+ * So the messages a person sees always come from one place, and the SQL never has to be more than
+ * a verdict per row. staged-statement.integration.test.ts proves the two verdicts agree row by row
+ * on a corpus of good and bad rows for both formats.
  *
  * Only files whose CSV reading by COPY is certain to equal papaparse's go this way: no quote
  * characters (papaparse reads quoted cells), no backslash-dot (COPY's end-of-data marker), not the
