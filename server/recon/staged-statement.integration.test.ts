@@ -186,9 +186,14 @@ describe("staged statement import: SQL checks agree with the JavaScript reader",
     const staged = await stagedSummary(unterminated, countersignFormat);
     expect(staged?.rowCount).toBe(2);
 
+    // The staged statement writes the good rows and the import before it knows a row is bad: all of it is rolled back.
+    const linesBefore = await database.owner`select count(*)::int as n from statement_lines`;
     const text = fileFor(countersignFormat, [{}, { reference: "Z-1", amount: "1.005" }, { reference: "Z-2" }]);
     const result = await importStatement(database.app.db, { provider: "acmepay", fileName: "bad.csv", bytes: new TextEncoder().encode(text), staffId, request });
     expect(result.import.status).toBe("rejected");
+    expect(await database.owner`select count(*)::int as n from statement_lines`).toEqual(linesBefore);
+    const imports = await database.owner`select status::text from statement_imports where content_hash = ${result.import.contentHash}`;
+    expect(imports.map((row) => row.status)).toEqual(["rejected"]);
     expect(result.import.errors).toEqual([{ row: 2, field: "amount", reason: "has 3 decimal places; EUR amounts have at most 2 decimal places. Amounts are never rounded." }]);
   });
 });
