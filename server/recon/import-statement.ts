@@ -8,7 +8,7 @@ import { statementImports } from "@/db/schema";
 import { appendAuditEvent, recordAuditEvent, type AuditActor, type RequestMeta } from "../audit/append-audit-event";
 import { DomainError } from "../errors";
 import { formatForProvider, statementBytesMax, type StatementFormat } from "./formats";
-import { checkStaged, sameCellCount, stagedEligible, stagedHeader, stageFile, writeStaged } from "./staged-statement";
+import { sameCellCount, stagedEligible, stagedHeader, stageFile, writeStaged } from "./staged-statement";
 import { importDecision, readStatementText, StatementFileError, type StatementLineInput, type StatementSummary } from "./read-statement";
 
 export interface ImportStatementInput {
@@ -185,12 +185,18 @@ export async function importStatement(db: Database, input: ImportStatementInput)
 
 class NotStaged extends Error {}
 
+/** Transaction-scoped advisory locks of statement imports: (this class, a hash of provider and content hash). */
+const importLockClass = 7243400;
+
 /**
  * The fast way for a file COPY reads exactly like papaparse (see staged-statement.ts): the raw
- * bytes are COPYed into a temporary table, checked in SQL and written with one INSERT ... SELECT,
- * all in the one transaction with the import row and the audit record. Answers null, having
- * written nothing, when any row is not good: the caller then reads the file with the JavaScript
- * reader, which names every bad row and records the rejected import.
+ * bytes are COPYed into a temporary table, then ONE statement checks every row in SQL, writes the
+ * good ones as lines and the import row from their count, period and totals, all in the one
+ * transaction with the audit record. The import row is written with its lines, so a concurrent
+ * twin (the same provider and content hash) is kept out by a lock on that pair taken first, and
+ * the stored import is looked for again once the lock is held. Answers null, having written
+ * nothing (the transaction is rolled back), when any row is not good: the caller then reads the
+ * file with the JavaScript reader, which names every bad row and records the rejected import.
  */
 async function importStaged(
   db: Database,
@@ -199,35 +205,19 @@ async function importStaged(
 ): Promise<ImportStatementResult | null> {
   const { format, header, fileName, contentHash, actor } = context;
   const importId = uuidv7();
-  const columns = header.reader.columnIndexes;
   try {
-    const result = await db.transaction(async (tx) => {
+    return await db.transaction(async (tx) => {
       await tx.execute(sql`set local statement_timeout = '10min'`);
+      // The lines' RETURNING is held until the statement ends (about 30 bytes a line): in memory for a full file.
+      await tx.execute(sql`set local work_mem = '64MB'`);
+      await tx.execute(sql`select pg_advisory_xact_lock(${importLockClass}, hashtext(${`${input.provider}:${contentHash}`}))`);
+      const [twin] = await tx.select().from(statementImports).where(and(eq(statementImports.provider, input.provider), eq(statementImports.contentHash, contentHash)));
+      if (twin) return { import: twin, duplicate: true, summary: null };
       await stageFile(tx, input.bytes, format, header.cells.length);
-      const summary = await checkStaged(tx, format, columns);
+      const summary = await writeStaged(tx, format, header.reader.columnIndexes, { importId, provider: input.provider, fileName, contentHash, byteSize: input.bytes.byteLength, staffId: input.staffId });
       if (!summary) throw new NotStaged("a row is not good");
-      const [inserted] = await tx
-        .insert(statementImports)
-        .values({
-          id: importId,
-          provider: input.provider,
-          format: format.id,
-          fileName,
-          contentHash,
-          byteSize: input.bytes.byteLength,
-          status: "accepted",
-          rowCount: summary.rowCount,
-          acceptedRows: summary.acceptedRows,
-          rejectedRows: 0,
-          errors: [],
-          periodFrom: summary.periodFrom,
-          periodTo: summary.periodTo,
-          uploadedBy: input.staffId,
-        })
-        .onConflictDoNothing()
-        .returning();
-      if (!inserted) throw new DuplicateUpload();
-      await writeStaged(tx, importId, input.provider, format, columns);
+      const [inserted] = await tx.select().from(statementImports).where(eq(statementImports.id, importId));
+      if (!inserted) throw new Error("the staged import row was not written");
       await appendAuditEvent(tx, {
         actor,
         action: "recon.statement_import",
@@ -238,12 +228,8 @@ async function importStaged(
       });
       return { import: inserted, duplicate: false, summary };
     });
-    return result;
   } catch (error) {
     if (error instanceof NotStaged) return null;
-    if (!(error instanceof DuplicateUpload)) throw error;
-    const twin = await findImport(db, input.provider, contentHash);
-    if (!twin) throw new Error("a concurrent import of the same file conflicted but cannot be found");
-    return { import: twin, duplicate: true, summary: null };
+    throw error;
   }
 }

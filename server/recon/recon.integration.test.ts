@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedInCaller } from "@/test/support/callers";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { seedLedger } from "../demo/seed-ledger";
+import { MoneyDecimal } from "../money";
 import { builtInReconDefaults } from "./defaults";
 import { countersignFormat, europeanFormat } from "./formats";
 import { importStatement, StatementRefused } from "./import-statement";
@@ -267,6 +268,56 @@ describe("reconciliation: statements in, runs, differences", () => {
       expect(audit?.n).toBe(4);
     } finally {
       await closeOther();
+    }
+  });
+
+  it("pairs duplicated references in a stated order: the first line of a reference, and the ledger item earliest in time", async () => {
+    const deposits = await database.owner<{ reference: string; amount: string; more: string; currency: string; day: string; at: Date; customer: string }[]>`
+      select t.external_reference as reference, round(t.amount, c.exponent)::text as amount, round(t.amount + 2, c.exponent)::text as more,
+             t.currency::text as currency, (t.occurred_at at time zone 'UTC')::date::text as day, t.occurred_at as at, a.customer_id as customer
+        from ledger_transactions t join currencies c on c.code = t.currency
+        join ledger_entries e on e.transaction_id = t.id join accounts a on a.id = e.account_id and a.customer_id is not null
+       where t.kind = 'deposit' and t.metadata->>'provider' = 'acmepay'
+         and (t.occurred_at at time zone 'UTC')::time between '03:00' and '21:00'
+       order by t.occurred_at desc, t.id limit 2`;
+    const [later, earlier] = deposits;
+    if (!later || !earlier) throw new Error("the seeded ledger has two acmepay deposits");
+    // A payment record holding each deposit's reference too: one an hour after the deposit, one an hour before.
+    const record = async (deposit: typeof later, hours: number) =>
+      database.owner`insert into provider_payments (id, provider, payment_id, customer_id, amount, currency, status, occurred_at, last_event_id)
+        values (gen_random_uuid(), 'acmepay', ${deposit.reference}, ${deposit.customer}, ${deposit.more}, ${deposit.currency}, 'succeeded',
+                ${new Date(deposit.at.getTime() + hours * 3_600_000)}, ${`evt-order-${deposit.reference}`})`;
+    await record(later, 1);
+    await record(earlier, -1);
+    const line = (deposit: typeof later, amount: string) => `${deposit.reference},payment,paid,${amount},${deposit.currency},${deposit.day},,`;
+    // Each reference twice on the statement: the second line has another amount and is the duplicate.
+    const statement = await upload(
+      "acmepay",
+      ["reference,kind,status,amount,currency,booked_on,covers,description", line(later, later.amount), line(earlier, earlier.amount), line(later, later.more), line(earlier, earlier.more)].join("\n"),
+    );
+    expect(statement.import.status).toBe("accepted");
+    const days = [earlier.day, later.day].sort();
+    const window = { from: new Date(new Date(`${days[0]}T00:00:00Z`).getTime() - 86_400_000).toISOString().slice(0, 10), to: days[1] ?? "" };
+    // Amounts compared as exact decimals: "25.00" and "25.000000000000000000" are the same amount.
+    const exact = (amount: string | null) => (amount === null ? null : new MoneyDecimal(amount).toString());
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const dry = await finance.caller.recon.runs.dryRun({ scope: "payments", provider: "acmepay", importIds: [statement.import.id], ...window });
+      const about = (deposit: typeof later) =>
+        dry.differences
+          .filter((row) => row.reference === deposit.reference)
+          .map((row) => [row.class, exact(row.statementAmount), exact(row.ledgerAmount)])
+          .sort();
+      // The later deposit's line pairs with the deposit (equal: no difference); its record, an hour after, stays unpaired.
+      expect(about(later)).toEqual([
+        ["duplicate_at_provider", exact(later.more), null],
+        ["missing_at_provider", null, exact(later.more)],
+      ]);
+      // The earlier deposit's line pairs with its record, an hour before it (a different amount); the deposit stays unpaired.
+      expect(about(earlier)).toEqual([
+        ["amount_mismatch", exact(earlier.amount), exact(earlier.more)],
+        ["duplicate_at_provider", exact(earlier.more), null],
+        ["missing_at_provider", null, exact(earlier.amount)],
+      ]);
     }
   });
 

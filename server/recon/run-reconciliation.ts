@@ -17,7 +17,9 @@ import { supersededRanges, type RunImport, type SupersededRange } from "./supers
  *    deposits or withdrawals carrying `metadata.provider`, and the payment and withdrawal records
  *    (provider_payments, provider_withdrawals) with their status.
  * 2. A reference seen on more than one line (same provider and kind) is a duplicate at the provider;
- *    the first line is the one matched.
+ *    the first line (lowest id: the earlier import, then the earlier row) is the one matched. A
+ *    reference held by more than one ledger item pairs with the first item in time (then postings
+ *    before payment and withdrawal records, then id); the others stay unpaired.
  * 3. Exact match by reference. A pair whose currency differs is a currency mismatch, whose amount
  *    differs by more than the tolerance an amount mismatch, whose status differs (paid at the
  *    provider, pending or failed with us, or the reverse) a status mismatch; otherwise a match.
@@ -177,6 +179,11 @@ function runLineFilter(parameters: ResolvedParameters, kinds: string[], alias: s
              ${parameters.provider ? sql`and ${column("provider")} = ${parameters.provider}` : sql``} ${superseded}`;
 }
 
+/** The stable order of ledger items: time, then postings before payment and withdrawal records, then id. */
+function itemOrder(alias: string): SQL {
+  return sql.raw(`${alias}.occurred_at, ${alias}.source, ${alias}.source_id`);
+}
+
 /**
  * Statistics for the joins that follow from a small sample (3,000 rows): enough for the planner to
  * choose hash joins (without them it guesses sizes and sorts for merge joins), at a tenth of the
@@ -215,42 +222,63 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
   let ledgerItems = 0;
   let consistentUnbooked = 0;
   if (hasStatements) {
-    // The statement side: the chosen imports' lines in the scope's kinds, each marked duplicate or not.
-    await tx.execute(sql`
+    // The statement side: the chosen imports' lines in the scope's kinds, each marked duplicate or
+    // not. The first line of a (provider, reference, kind) is the one with the lowest id (the
+    // earlier import, then the earlier row); the others are duplicates. Found by hashing, not by
+    // sorting every line: only the references seen more than once are kept from the grouping.
+    const lines = await tx.execute(sql`
       create temporary table recon_lines on commit drop as
-      select id as line_id, provider, reference, kind::text as kind, status, amount, currency::text as currency, booked_on, covers,
-             row_number() over (partition by provider collate "C", reference collate "C", kind order by id) > 1 as duplicate
-        from statement_lines l
-       where ${runLineFilter(parameters, kinds, "l")}`);
+      with run_lines as materialized (
+        select id as line_id, provider, reference, kind::text as kind, status, amount, currency::text as currency, booked_on, covers
+          from statement_lines l
+         where ${runLineFilter(parameters, kinds, "l")}),
+      repeated as (
+        select provider, reference, kind, min(line_id) as first_line_id from run_lines group by provider, reference, kind having count(*) > 1)
+      select l.*, coalesce(l.line_id <> r.first_line_id, false) as duplicate
+        from run_lines l left join repeated r on r.provider = l.provider and r.reference = l.reference and r.kind = l.kind`);
     // The ledger side: postings that carry the provider, and the payment and withdrawal records, of
     // the providers whose statements are in the run only: without a statement from a provider,
     // none of its items is "missing at the provider".
     const itemProviderFilter = (column: SQL) => (parameters.provider ? providerFilter(column) : sql`and ${column} in (select distinct provider from recon_lines)`);
-    const items =
+    const itemsQuery =
       parameters.scope === "payments"
         ? sql`
           select t.metadata->>'provider' as provider, t.external_reference as reference, t.id as transaction_id, t.amount, t.currency::text as currency,
-                 (t.occurred_at at time zone 'UTC')::date as occurred_on, 'paid' as status
+                 (t.occurred_at at time zone 'UTC')::date as occurred_on, 'paid' as status, t.occurred_at, 1 as source, t.id as source_id
             from ledger_transactions t
            where t.kind = 'deposit' and t.occurred_at >= ${lower} and t.occurred_at < ${upper} and t.external_reference is not null
              and t.metadata ? 'provider' ${itemProviderFilter(sql`t.metadata->>'provider'`)}
           union all
           select p.provider, p.payment_id, p.ledger_transaction_id, p.amount, p.currency::text, (p.occurred_at at time zone 'UTC')::date,
-                 case p.status when 'succeeded' then 'paid' else 'failed' end
+                 case p.status when 'succeeded' then 'paid' else 'failed' end, p.occurred_at, 2, p.id
             from provider_payments p
            where p.occurred_at >= ${lower} and p.occurred_at < ${upper} ${itemProviderFilter(sql`p.provider`)}`
         : sql`
           select t.metadata->>'provider' as provider, t.external_reference as reference, t.id as transaction_id, t.amount, t.currency::text as currency,
-                 (t.occurred_at at time zone 'UTC')::date as occurred_on, 'paid' as status
+                 (t.occurred_at at time zone 'UTC')::date as occurred_on, 'paid' as status, t.occurred_at, 1 as source, t.id as source_id
             from ledger_transactions t
            where t.kind = 'withdrawal' and t.occurred_at >= ${lower} and t.occurred_at < ${upper} and t.external_reference is not null
              and t.metadata ? 'provider' ${itemProviderFilter(sql`t.metadata->>'provider'`)}
           union all
           select w.provider, w.withdrawal_id, coalesce(w.settle_transaction_id, w.hold_transaction_id), w.amount, w.currency::text,
-                 (w.requested_at at time zone 'UTC')::date, case w.status when 'requested' then 'pending' else w.status::text end
+                 (w.requested_at at time zone 'UTC')::date, case w.status when 'requested' then 'pending' else w.status::text end, w.requested_at, 2, w.id
             from provider_withdrawals w
            where w.requested_at >= ${lower} and w.requested_at < ${upper} ${itemProviderFilter(sql`w.provider`)}`;
-    await tx.execute(sql`create temporary table recon_items on commit drop as select row_number() over () as item_no, i.* from (${items}) i`);
+    // item_no only names an item within the run. Where order matters (which of two items holding
+    // the same reference a line pairs with, and the nearest-date pairing), items go in a stable
+    // order: time, then postings before payment and withdrawal records, then id (itemOrder). Of
+    // the items sharing a (provider, reference), all but the first in that order are "shadowed":
+    // a line pairs with the first only, and the others stay unpaired.
+    const items = await tx.execute(sql`
+      create temporary table recon_items on commit drop as
+      with run_items as materialized (select row_number() over () as item_no, i.* from (${itemsQuery}) i),
+      firsts as (
+        select distinct on (i.provider, i.reference) i.provider, i.reference, i.item_no
+          from run_items i
+         where (i.provider, i.reference) in (select provider, reference from run_items group by provider, reference having count(*) > 1)
+         order by i.provider, i.reference, ${itemOrder("i")})
+      select i.*, coalesce(i.item_no <> f.item_no, false) as shadowed
+        from run_items i left join firsts f on f.provider = i.provider and f.reference = i.reference`);
     await analyzeSampled(tx, ["recon_lines", "recon_items"]);
 
     // Duplicates at the provider: one difference per reference, naming the extra lines.
@@ -269,13 +297,14 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
              case when l.currency <> i.currency then 'currency_mismatch'
                   when abs(l.amount - i.amount) > ${tolerance} then 'amount_mismatch'
                   when l.status <> i.status then 'status_mismatch' end as class`;
-    // Pairs by reference (each line and each item at most once), classified in the same pass.
+    // Pairs by reference, classified in the same pass. Each line and each item at most once: a line
+    // that is not a duplicate is the only one of its reference among the scope's non-settlement
+    // kinds, and an item that is not shadowed the only one of its reference.
     await tx.execute(sql`
       create temporary table recon_pairs on commit drop as
-      select distinct on (l.line_id) l.line_id, i.item_no, 'reference'::text as method, ${pairColumns}
+      select l.line_id, i.item_no, 'reference'::text as method, ${pairColumns}
         from recon_lines l join recon_items i on i.provider = l.provider and i.reference = l.reference
-       where not l.duplicate and l.kind <> 'settlement'
-       order by l.line_id, i.item_no`);
+       where not l.duplicate and l.kind <> 'settlement' and not i.shadowed`);
     // Settlement lines: every covered reference against the items.
     await tx.execute(sql`
       create temporary table recon_covered on commit drop as
@@ -300,7 +329,7 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
       with free_lines as (
         select l.*, row_number() over (partition by l.provider, l.currency, l.amount order by l.booked_on, l.line_id) as rank from recon_free_lines l),
       free_items as (
-        select i.*, row_number() over (partition by i.provider, i.currency, i.amount order by i.occurred_on, i.item_no) as rank from recon_free_items i)
+        select i.*, row_number() over (partition by i.provider, i.currency, i.amount order by i.occurred_on, ${itemOrder("i")}) as rank from recon_free_items i)
       select l.line_id, i.item_no, 'amount_date'::text as method, ${pairColumns}
         from free_lines l join free_items i on i.provider = l.provider and i.currency = l.currency and i.amount = l.amount and i.rank = l.rank
        where abs(l.booked_on - i.occurred_on) <= ${parameters.dateWindowDays}`);
@@ -365,13 +394,13 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
         from recon_free_items i
        where i.status <> 'failed' and ${stillFreeItem}`);
 
-    const [counts] = await tx.execute<{ lines: number; items: number; unbooked: number }>(sql`
-      select (select count(*) from recon_lines)::int as lines, (select count(*) from recon_items)::int as items,
-             ((select count(*) from recon_free_lines l where l.status <> 'paid' and ${stillFreeLine})
+    const [counts] = await tx.execute<{ unbooked: number }>(sql`
+      select ((select count(*) from recon_free_lines l where l.status <> 'paid' and ${stillFreeLine})
               + (select count(*) from recon_pairs where class is null and transaction_id is null)
               + (select count(*) from recon_free_items i where i.status = 'failed' and ${stillFreeItem}))::int as unbooked`);
-    statementLines = counts?.lines ?? 0;
-    ledgerItems = counts?.items ?? 0;
+    // The row counts of the two CREATE TABLE ... AS statements (their command tags): no second scan.
+    statementLines = lines.count;
+    ledgerItems = items.count;
     consistentUnbooked = counts?.unbooked ?? 0;
   }
 
@@ -441,14 +470,15 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
 
   // Matches by reference are the clean pairs by reference (one per line); without statements there is no recon_pairs.
   const referenceMatches = hasStatements
-    ? sql`(select line_id, transaction_id from recon_pairs where method = 'reference' and class is null and transaction_id is not null) as reference_matches`
-    : sql`(select null::bigint as line_id, null::uuid as transaction_id where false) as reference_matches`;
+    ? sql`select transaction_id from recon_pairs where method = 'reference' and class is null and transaction_id is not null`
+    : sql`select null::uuid as transaction_id where false`;
   const byClass = await tx.execute<{ class: DifferenceClass; currency: string | null; count: number; amount: string | null }>(sql`
     select class, currency::text as currency, count(*)::int as count, sum(amount)::text as amount
       from recon_work_differences group by class, currency order by class, currency`);
   const [matchCounts] = await tx.execute<{ transactions: number; reference: number; amount_date: number; settlement: number; differences: number }>(sql`
-    select (select count(*) from (select transaction_id from recon_work_matches union select transaction_id from ${referenceMatches}) t)::int as transactions,
-           (select count(*) from ${referenceMatches})::int as reference,
+    with reference_matches as materialized (${referenceMatches})
+    select (select count(*) from (select transaction_id from recon_work_matches union select transaction_id from reference_matches) t)::int as transactions,
+           (select count(*) from reference_matches)::int as reference,
            (select count(distinct line_id) from recon_work_matches where method = 'amount_date')::int as amount_date,
            (select count(distinct line_id) from recon_work_matches where method = 'settlement')::int as settlement,
            (select count(*) from recon_work_differences)::int as differences`);

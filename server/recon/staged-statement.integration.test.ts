@@ -1,11 +1,12 @@
-import { sql } from "drizzle-orm";
+import { sql, TransactionRollbackError } from "drizzle-orm";
+import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedInCaller } from "@/test/support/callers";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { countersignFormat, europeanFormat, type StatementFormat } from "./formats";
 import { importStatement } from "./import-statement";
 import { readStatementText, StatementReader, type StatementLineInput } from "./read-statement";
-import { checkStaged, sameCellCount, stagedEligible, stagedHeader, stagedVerdicts, stageFile } from "./staged-statement";
+import { sameCellCount, stagedEligible, stagedHeader, stagedVerdicts, stageFile, writeStaged } from "./staged-statement";
 
 /**
  * The SQL checks of the staged import (staged-statement.ts) and the JavaScript reader
@@ -80,6 +81,24 @@ describe("staged statement import: SQL checks agree with the JavaScript reader",
   }, 120_000);
   afterAll(() => database.drop());
 
+  /** The staged way's one statement on a file, answered and rolled back: its summary, or null when it would fall back to the reader. */
+  async function stagedSummary(text: string, format: StatementFormat) {
+    const header = stagedHeader(text, format);
+    if (!header) throw new Error("the header is not read");
+    const written: { summary: Awaited<ReturnType<typeof writeStaged>> } = { summary: null };
+    const target = { importId: uuidv7(), provider: format === europeanFormat ? "globalpsp" : "acmepay", fileName: "staged.csv", contentHash: "0".repeat(64), byteSize: text.length, staffId };
+    await database.app.db
+      .transaction(async (tx) => {
+        await stageFile(tx, new TextEncoder().encode(text), format, header.cells.length);
+        written.summary = await writeStaged(tx, format, header.reader.columnIndexes, target);
+        tx.rollback();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof TransactionRollbackError)) throw error;
+      });
+    return written.summary;
+  }
+
   for (const format of [countersignFormat, europeanFormat]) {
     it(`gives the same verdict on every row of the corpus (${format.id})`, async () => {
       const variants = corpus(format).filter((variant) => !Object.values(variant).some((value) => value.includes(format.delimiter) || value.includes("\n")));
@@ -116,13 +135,7 @@ describe("staged statement import: SQL checks agree with the JavaScript reader",
         const expected: StatementLineInput[] = [];
         const summary = readStatementText(text, format, (line) => expected.push(line));
         // The staged way takes this file (no fallback to the reader): its summary is the reader's.
-        const header = stagedHeader(text, format);
-        if (!header) throw new Error("the header is not read");
-        const staged = await database.app.db.transaction(async (tx) => {
-          await stageFile(tx, new TextEncoder().encode(text), format, header.cells.length);
-          return checkStaged(tx, format, header.reader.columnIndexes);
-        });
-        expect(staged).toEqual(summary);
+        expect(await stagedSummary(text, format)).toEqual(summary);
         const result = await importStatement(database.app.db, { provider: format === europeanFormat ? "globalpsp" : "acmepay", fileName: "corpus.csv", bytes: new TextEncoder().encode(text), staffId, request });
         expect(result.import.status).toBe("accepted");
         expect(result.summary).toEqual(summary);
@@ -170,17 +183,17 @@ describe("staged statement import: SQL checks agree with the JavaScript reader",
     expect(narrowResult.import.errors).toEqual([{ row: 2, field: "booked_on", reason: "is required." }]);
     // No newline after the last row: COPY and papaparse both read it.
     const unterminated = fileFor(countersignFormat, [{ reference: "U-1" }, { reference: "U-2" }]).replace(/\n$/, "");
-    const header = stagedHeader(unterminated, countersignFormat);
-    if (!header) throw new Error("the header is not read");
-    const staged = await database.app.db.transaction(async (tx) => {
-      await stageFile(tx, new TextEncoder().encode(unterminated), countersignFormat, header.cells.length);
-      return checkStaged(tx, countersignFormat, header.reader.columnIndexes);
-    });
+    const staged = await stagedSummary(unterminated, countersignFormat);
     expect(staged?.rowCount).toBe(2);
 
+    // The staged statement writes the good rows and the import before it knows a row is bad: all of it is rolled back.
+    const linesBefore = await database.owner`select count(*)::int as n from statement_lines`;
     const text = fileFor(countersignFormat, [{}, { reference: "Z-1", amount: "1.005" }, { reference: "Z-2" }]);
     const result = await importStatement(database.app.db, { provider: "acmepay", fileName: "bad.csv", bytes: new TextEncoder().encode(text), staffId, request });
     expect(result.import.status).toBe("rejected");
+    expect(await database.owner`select count(*)::int as n from statement_lines`).toEqual(linesBefore);
+    const imports = await database.owner`select status::text from statement_imports where content_hash = ${result.import.contentHash}`;
+    expect(imports.map((row) => row.status)).toEqual(["rejected"]);
     expect(result.import.errors).toEqual([{ row: 2, field: "amount", reason: "has 3 decimal places; EUR amounts have at most 2 decimal places. Amounts are never rounded." }]);
   });
 });

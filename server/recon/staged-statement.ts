@@ -2,19 +2,20 @@ import { finished } from "node:stream/promises";
 import { sql, type SQL } from "drizzle-orm";
 import type postgres from "postgres";
 import type { Transaction } from "@/db/client";
-import { currencies, formatAmount, fromMinorUnits } from "../money";
+import { currencies, formatAmount, MoneyDecimal } from "../money";
 import { statementRowsMax, type StatementField, type StatementFormat } from "./formats";
 import { StatementReader, type StatementSummary } from "./read-statement";
 
 /**
  * The fast way in for a statement: the raw bytes go to PostgreSQL with one COPY into a temporary
  * table with a text column per header cell, and are checked there with set-based SQL that applies
- * the same rules as StatementReader (server/recon/read-statement.ts). The SQL only decides whether
- * EVERY row is good; the moment anything is off (a bad row, a blank row, more rows than the limit)
- * the caller falls back to the JavaScript reader, which then names every bad row with its field
- * and reason. So the messages a person sees always come from one place, and the SQL never has to
- * be more than a verdict per row. staged-statement.integration.test.ts proves the two verdicts
- * agree row by row on a corpus of good and bad rows for both formats.
+ * the same rules as StatementReader (server/recon/read-statement.ts), in the one statement that
+ * writes the good rows (writeStaged). The SQL only decides whether EVERY row is good; the moment
+ * anything is off (a bad row, a blank row, more rows than the limit) the caller rolls back and
+ * falls back to the JavaScript reader, which then names every bad row with its field and reason.
+ * So the messages a person sees always come from one place, and the SQL never has to be more than
+ * a verdict per row. staged-statement.integration.test.ts proves the two verdicts agree row by row
+ * on a corpus of good and bad rows for both formats.
  *
  * Only files whose CSV reading by COPY is certain to equal papaparse's go this way: no quote
  * characters (papaparse reads quoted cells), no backslash-dot (COPY's end-of-data marker), not the
@@ -160,51 +161,64 @@ export async function stagedVerdicts(tx: Transaction, format: StatementFormat, c
   return [...rows].map((row) => row.ok === true);
 }
 
-/**
- * Checks the staged rows in one pass that keeps nothing but counts: the number of rows, how many
- * are not good, the period and the totals per currency. Returns the summary when every row is good
- * (a blank row, which papaparse would skip, has no reference and so is never good) and there are
- * between 1 and statementRowsMax of them; otherwise null, and the caller reads the file with the
- * JavaScript reader instead.
- */
-export async function checkStaged(tx: Transaction, format: StatementFormat, columns: Partial<Record<StatementField, number>>): Promise<StatementSummary | null> {
-  // Grouped by currency so that the totals come from the same pass; a bad row's "currency" may be
-  // anything, which only matters for a file that is about to take the reader's path anyway.
-  const groups = await tx.execute<{ currency: string | null; rows: number; bad: number; from: string | null; to: string | null; minor: string | null }>(sql`
-    select c.currency, count(*)::int as rows, count(*) filter (where c.ok is not true)::int as bad,
-           min(c.booked_on)::text as from, max(c.booked_on)::text as to,
-           trunc(sum(case when c.ok then c.amount_text::numeric * 10::numeric ^ c.exponent end))::text as minor
-      from (${checkedRows(format, columns)}) c group by c.currency`);
-  const all = [...groups];
-  const rows = all.reduce((sum, group) => sum + group.rows, 0);
-  if (rows === 0 || rows > statementRowsMax || all.some((group) => group.bad > 0)) return null;
-  const froms = all.map((group) => group.from ?? "").sort();
-  const tos = all.map((group) => group.to ?? "").sort();
-  const totals = all
-    .map((group) => ({ currency: group.currency ?? "", lines: group.rows, minor: BigInt(group.minor ?? "0") }))
-    .sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
-  return {
-    rowCount: rows,
-    acceptedRows: rows,
-    rejectedRows: 0,
-    errors: [],
-    periodFrom: froms[0] ?? null,
-    periodTo: tos[tos.length - 1] ?? null,
-    totals: totals.map((row) => ({ currency: row.currency, lines: row.lines, amount: formatAmount(fromMinorUnits(row.minor, row.currency), row.currency) })),
-  };
+export interface StagedImport {
+  importId: string;
+  provider: string;
+  fileName: string;
+  contentHash: string;
+  byteSize: number;
+  staffId: string;
 }
 
 /**
- * Writes the staged rows, all of which checkStaged has just accepted, as the import's statement
- * lines in one INSERT ... SELECT over the same typed view. The verdict column is not selected, so
- * PostgreSQL does not compute the checks a second time, only the typed values. The line number is
- * the staged row's seq (the staging COPY numbers the data rows 1, 2, ... in file order), and the
- * lines get their ids in that order too: the plan is one sequential scan of the staged table.
+ * Checks and writes the staged rows in ONE statement, one pass over the staged table: the rows the
+ * SQL checks accept become the import's statement lines (the line number is the staged row's seq,
+ * which the staging COPY numbers 1, 2, ... in file order), their RETURNING gives the row count,
+ * period and totals per currency, and from those the import row itself is inserted, in the same
+ * statement, so that the statement-level check on statement_lines (migration 0011) finds it. The
+ * caller must hold the import's lock (no twin can insert the same provider and hash meanwhile).
+ *
+ * Returns the summary when every staged row was good and there are between 1 and
+ * statementRowsMax of them. Otherwise it returns null, having written an import that is not
+ * complete: the caller must then roll the transaction back and read the file with the JavaScript
+ * reader, which names every bad row with its field and reason. A blank row, which papaparse would
+ * skip, has no reference and so is never good.
  */
-export async function writeStaged(tx: Transaction, importId: string, provider: string, format: StatementFormat, columns: Partial<Record<StatementField, number>>): Promise<void> {
-  await tx.execute(sql`
-    insert into statement_lines (import_id, line_no, provider, reference, kind, status, amount, currency, booked_on, covers, description)
-    select ${importId}::uuid, c.seq, ${provider}, c.reference, c.kind::statement_line_kind, c.status, c.amount_text::numeric, c.currency,
-           c.booked_on, case when c.kind = 'settlement' then c.covers end, c.description
-      from (${checkedRows(format, columns)}) c`);
+export async function writeStaged(tx: Transaction, format: StatementFormat, columns: Partial<Record<StatementField, number>>, target: StagedImport): Promise<StatementSummary | null> {
+  const [result] = await tx.execute<{ rows: number; good: number; date_from: string | null; date_to: string | null; totals: { currency: string; lines: number; amount: string }[] | null }>(sql`
+    with lines as (
+      insert into statement_lines (import_id, line_no, provider, reference, kind, status, amount, currency, booked_on, covers, description)
+      select ${target.importId}::uuid, c.seq, ${target.provider}, c.reference, c.kind::statement_line_kind, c.status, c.amount_text::numeric, c.currency,
+             c.booked_on, case when c.kind = 'settlement' then c.covers end, c.description
+        from (${checkedRows(format, columns)}) c
+       where c.ok
+      returning currency, amount, booked_on),
+    totals as (
+      select currency::text as currency, count(*)::int as lines, sum(amount)::text as amount, min(booked_on) as date_from, max(booked_on) as date_to
+        from lines group by currency),
+    file as (
+      select (select count(*) from recon_stage)::int as rows, coalesce((select sum(lines) from totals), 0)::int as good,
+             (select min(date_from) from totals) as date_from, (select max(date_to) from totals) as date_to),
+    imported as (
+      insert into statement_imports (id, provider, format, file_name, content_hash, byte_size, status, row_count, accepted_rows, rejected_rows, errors,
+                                     period_from, period_to, uploaded_by)
+      select ${target.importId}::uuid, ${target.provider}, ${format.id}, ${target.fileName}, ${target.contentHash}, ${target.byteSize}, 'accepted',
+             f.rows, f.good, f.rows - f.good, '[]'::jsonb, f.date_from, f.date_to, ${target.staffId}::uuid
+        from file f
+      returning id)
+    select f.rows, f.good, f.date_from::text as date_from, f.date_to::text as date_to,
+           (select json_agg(json_build_object('currency', t.currency, 'lines', t.lines, 'amount', t.amount)) from totals t) as totals
+      from file f cross join imported`);
+  if (!result || result.rows === 0 || result.rows > statementRowsMax || result.good !== result.rows) return null;
+  const totals = [...(result.totals ?? [])].sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
+  return {
+    rowCount: result.rows,
+    acceptedRows: result.rows,
+    rejectedRows: 0,
+    errors: [],
+    periodFrom: result.date_from,
+    periodTo: result.date_to,
+    // A sum of amounts that each fit the currency fits it too: formatting asserts so, and never rounds.
+    totals: totals.map((row) => ({ currency: row.currency, lines: row.lines, amount: formatAmount(new MoneyDecimal(row.amount), row.currency) })),
+  };
 }
