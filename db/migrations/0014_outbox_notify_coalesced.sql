@@ -1,0 +1,21 @@
+-- NOTIFY takes one cluster-wide lock when its transaction commits and holds it until the commit has
+-- been flushed to disk, so every transaction that notifies commits alone: with the outbox trigger
+-- on every posting, concurrent postings could not share a WAL flush and spent most of their time
+-- waiting for that lock. The wake-up is only a hint (the worker polls every WORKER_POLL_MS anyway),
+-- so one notifying transaction per channel at a time is enough: a transaction notifies when it can
+-- take this channel's transaction-scoped advisory lock without waiting, and otherwise leaves the
+-- wake-up to the transaction holding it. The worker's claim after that wake-up finds every event
+-- committed by then; an event committed later is found by the next wake-up or poll.
+CREATE OR REPLACE FUNCTION countersign_notify_work_coalesced() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF pg_try_advisory_xact_lock(7243400, hashtext(TG_ARGV[0])) THEN
+    PERFORM pg_notify(TG_ARGV[0], '');
+  END IF;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+DROP TRIGGER outbox_events_notify ON outbox_events;
+--> statement-breakpoint
+CREATE TRIGGER outbox_events_notify AFTER INSERT ON outbox_events FOR EACH STATEMENT EXECUTE FUNCTION countersign_notify_work_coalesced('countersign_outbox');
