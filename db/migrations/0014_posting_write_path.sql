@@ -25,3 +25,15 @@ CREATE TRIGGER outbox_events_notify AFTER INSERT ON outbox_events FOR EACH STATE
 -- the page the update stays there (a HOT update) and no index changes. Applies to pages written
 -- from now on.
 ALTER TABLE account_balances SET (fillfactor = 80);
+--> statement-breakpoint
+-- Partial indexes on columns that are mostly null (every lookup is an equality, which implies not
+-- null, and nulls never conflict): a posting without a reversal, external reference or correlation id
+-- adds no entry to them.
+DROP INDEX "ledger_transactions_reverses_uq";--> statement-breakpoint
+DROP INDEX "ledger_transactions_external_ref_idx";--> statement-breakpoint
+DROP INDEX "ledger_transactions_correlation_idx";--> statement-breakpoint
+DROP INDEX "outbox_events_correlation_idx";--> statement-breakpoint
+CREATE UNIQUE INDEX "ledger_transactions_reverses_uq" ON "ledger_transactions" USING btree ("reverses_transaction_id") WHERE "ledger_transactions"."reverses_transaction_id" is not null;--> statement-breakpoint
+CREATE INDEX "ledger_transactions_external_ref_idx" ON "ledger_transactions" USING btree ("external_reference") WHERE "ledger_transactions"."external_reference" is not null;--> statement-breakpoint
+CREATE INDEX "ledger_transactions_correlation_idx" ON "ledger_transactions" USING btree ("correlation_id") WHERE "ledger_transactions"."correlation_id" is not null;--> statement-breakpoint
+CREATE INDEX "outbox_events_correlation_idx" ON "outbox_events" USING btree ("correlation_id") WHERE "outbox_events"."correlation_id" is not null;
