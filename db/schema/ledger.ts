@@ -141,15 +141,17 @@ export const ledgerTransactions = pgTable(
   },
   (t) => [
     uniqueIndex("ledger_transactions_idempotency_key_uq").on(t.idempotencyKey),
-    uniqueIndex("ledger_transactions_reverses_uq").on(t.reversesTransactionId),
+    // Partial where the column is mostly null: a null is never looked up (every lookup is an
+    // equality, which implies not null) nor conflicts, so a posting without the value adds no entry.
+    uniqueIndex("ledger_transactions_reverses_uq").on(t.reversesTransactionId).where(sql`${t.reversesTransactionId} is not null`),
     foreignKey({ name: "ledger_transactions_reverses_fk", columns: [t.reversesTransactionId], foreignColumns: [t.id] }),
     // Ascending on purpose: Drizzle's .desc() emits DESC NULLS LAST, which ORDER BY ... DESC (NULLS
     // FIRST) cannot use; an ascending index scanned backwards serves newest-first exactly.
     index("ledger_transactions_occurred_idx").on(t.occurredAt, t.id),
     index("ledger_transactions_booked_idx").on(t.bookedAt, t.id),
     index("ledger_transactions_kind_occurred_idx").on(t.kind, t.occurredAt, t.id),
-    index("ledger_transactions_external_ref_idx").on(t.externalReference),
-    index("ledger_transactions_correlation_idx").on(t.correlationId),
+    index("ledger_transactions_external_ref_idx").on(t.externalReference).where(sql`${t.externalReference} is not null`),
+    index("ledger_transactions_correlation_idx").on(t.correlationId).where(sql`${t.correlationId} is not null`),
     index("ledger_transactions_metadata_idx").using("gin", sql`${t.metadata} jsonb_path_ops`),
     check("ledger_transactions_amount_positive", sql`${t.amount} is null or ${t.amount} > 0`),
   ],

@@ -22,6 +22,7 @@ describe("posting ledger transactions", () => {
   let revenue: string;
   let wallet: string;
   let jpyClearing: string;
+  let jpyRevenue: string;
 
   const post = (request: PostingRequest) => database.app.db.transaction((tx) => postTransaction(tx, request));
   // A fixed event time: a retried request is byte for byte the same request.
@@ -45,6 +46,7 @@ describe("posting ledger transactions", () => {
       clearing = (await systemAccount(tx, "provider_clearing", "EUR")).id;
       revenue = (await systemAccount(tx, "game_revenue", "EUR")).id;
       jpyClearing = (await systemAccount(tx, "provider_clearing", "JPY")).id;
+      jpyRevenue = (await systemAccount(tx, "game_revenue", "JPY")).id;
       const customer = await createCustomer(tx, {
         externalRef: "cust-posting-1",
         pii: { fullName: "Ada Lovelace", email: "ada@example.com", dateOfBirth: "1990-01-01", country: "GB" },
@@ -65,6 +67,53 @@ describe("posting ledger transactions", () => {
     const [event] = await database.owner`select type, payload from outbox_events where aggregate_id = ${result.transactionId}`;
     expect(event).toMatchObject({ type: "ledger.transaction_posted", payload: { kind: "deposit", amount: "100.00", currency: "EUR" } });
     expect((await verifyLedger(database.app.db)).ok).toBe(true);
+  });
+
+  it("writes the outbox payload with every amount formatted to its currency's exponent, entries in account order", async () => {
+    const occurred = new Date("2026-11-02T08:30:00.000Z");
+    const result = await post({
+      idempotencyKey: key("payload"),
+      kind: "deposit",
+      initiator: service,
+      occurredAt: occurred,
+      externalReference: "psp-123",
+      entries: [{ accountId: clearing, amount: d("2.5") }, { accountId: wallet, amount: d("-2") }, { accountId: wallet, amount: d("-0.5") }],
+    });
+    const [event] = await database.owner`select payload from outbox_events where aggregate_id = ${result.transactionId}`;
+    const [first, second] = [clearing, wallet].sort();
+    const legs = { [clearing]: [{ accountId: clearing, currency: "EUR", amount: "2.50" }], [wallet]: [{ accountId: wallet, currency: "EUR", amount: "-2.00" }, { accountId: wallet, currency: "EUR", amount: "-0.50" }] };
+    expect(event?.payload).toEqual({
+      transactionId: result.transactionId,
+      kind: "deposit",
+      amount: "2.50",
+      currency: "EUR",
+      externalReference: "psp-123",
+      occurredAt: occurred.toISOString(),
+      reversesTransactionId: null,
+      entries: [...(legs[first ?? ""] ?? []), ...(legs[second ?? ""] ?? [])],
+      bookedAt: result.bookedAt.toISOString(),
+    });
+    const entries = await database.owner`select account_id, account_seq::int as seq, balance_after::text as after from ledger_entries where transaction_id = ${result.transactionId} order by id`;
+    const walletEntries = entries.filter((row) => row.account_id === wallet);
+    expect(walletEntries.map((row) => row.seq)).toEqual([walletEntries[0]?.seq, (walletEntries[0]?.seq as number) + 1]);
+    // A wallet is a liability: each credit raises its running balance, in the order the entries were given.
+    expect(new MoneyDecimal(String(walletEntries[1]?.after)).minus(String(walletEntries[0]?.after)).toFixed()).toBe("0.5");
+    expect((await verifyLedger(database.app.db)).ok).toBe(true);
+  });
+
+  it("a posting over two currencies has no headline amount in its outbox event", async () => {
+    const result = await post({
+      idempotencyKey: key("two-currencies"),
+      kind: "adjustment",
+      initiator: service,
+      occurredAt,
+      entries: [{ accountId: jpyClearing, amount: d("150") }, { accountId: jpyRevenue, amount: d("-150") }, { accountId: clearing, amount: d("1.00") }, { accountId: revenue, amount: d("-1.00") }],
+    });
+    const [header] = await database.owner`select amount, currency from ledger_transactions where id = ${result.transactionId}`;
+    expect(header).toEqual({ amount: null, currency: null });
+    const [event] = await database.owner`select payload from outbox_events where aggregate_id = ${result.transactionId}`;
+    expect(event?.payload).toMatchObject({ amount: null, currency: null });
+    expect((event?.payload as { entries: { currency: string; amount: string }[] }).entries.map((entry) => `${entry.amount} ${entry.currency}`).sort()).toEqual(["-1.00 EUR", "-150 JPY", "1.00 EUR", "150 JPY"]);
   });
 
   it("the same key and payload replays without writing; another payload is IDEMPOTENCY_CONFLICT", async () => {
