@@ -102,5 +102,6 @@ export function activityProjection(policy: RetryPolicy = projectionPolicy): Outb
     accepts: (type) => !type.startsWith("alert."),
     handle: (tx, delivery) => project(tx, [delivery]),
     handleBatch: (tx, deliveries) => project(tx, deliveries),
+    inDatabase: true,
   };
 }
