@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { executePrepared, type Database, type Transaction } from "@/db/client";
+import { batchLimit, executePrepared, type Database, type Transaction } from "@/db/client";
 import { webhookInbox } from "@/db/schema";
 import { classifyFailure, JobError, type Failure } from "../jobs/job-error";
 import { deadLetter, inboxHandler, inboxJobKey, recordAttempt, resolveDeadLetter, type JobRef } from "../jobs/job-records";
@@ -57,7 +57,7 @@ export async function claimInboxBatch(db: Database, options: InboxOptions): Prom
       select id, available_at as due_at, claimed_until is not null as lost from webhook_inbox
        where status = 'pending' and available_at <= now()
        order by available_at, id
-       limit ${options.batchSize}::int
+       limit ${batchLimit(options.batchSize)}
        for update skip locked
     ),
     claimed as (

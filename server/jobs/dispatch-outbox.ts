@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { executePrepared, type Database, type Transaction } from "@/db/client";
+import { batchLimit, executePrepared, type Database, type Transaction } from "@/db/client";
 import { outboxDeliveries, outboxEvents, processedEvents, webhookInbox } from "@/db/schema";
 import { assert } from "../errors";
 import { logger } from "../log";
@@ -139,7 +139,7 @@ async function dispatchInOneTransaction(db: Database, handlers: readonly OutboxH
              where status = 'pending' and available_at <= now() and claimed_until is null
                and not exists (select 1 from outbox_deliveries d where d.event_id = e.id)
              order by available_at, id
-             limit ${options.batchSize}::int
+             limit ${batchLimit(options.batchSize)}
              for update skip locked
           )
           update outbox_events e
