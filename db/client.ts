@@ -1,4 +1,4 @@
-import type { SQL } from "drizzle-orm";
+import { sql as drizzleSql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
@@ -50,4 +50,14 @@ export function connectDatabase(url: string, options: ConnectOptions = {}): Data
   });
   const db = drizzle({ client: sql, schema, casing });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
+}
+
+/**
+ * A batch size written into a prepared statement's text, not sent as a parameter: with `LIMIT $1`
+ * PostgreSQL's generic plan guesses a tenth of the table and may trade the ordered index scan of a
+ * claim for a sequential scan and a hash join. One text per batch size, so one plan per size.
+ */
+export function batchLimit(size: number): SQL {
+  if (!Number.isInteger(size) || size < 1 || size > 10_000) throw new Error(`a batch size is an integer from 1 to 10,000, not ${size}`);
+  return drizzleSql.raw(String(size));
 }

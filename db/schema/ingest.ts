@@ -44,7 +44,7 @@ export const webhookInbox = pgTable(
   },
   (t) => [
     uniqueIndex("webhook_inbox_provider_event_uq").on(t.provider, t.eventId),
-    index("webhook_inbox_due_idx").on(t.availableAt).where(sql`${t.status} = 'pending'`),
+    index("webhook_inbox_due_idx").on(t.availableAt, t.id).where(sql`${t.status} = 'pending'`),
     index("webhook_inbox_received_idx").on(t.receivedAt),
     index("webhook_inbox_correlation_idx").on(t.correlationId),
     check("webhook_inbox_attempts_range", sql`${t.attempts} >= 0 and ${t.run} >= 0`),

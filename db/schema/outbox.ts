@@ -30,7 +30,7 @@ export const outboxEvents = pgTable(
     editId: uuid(),
   },
   (t) => [
-    index("outbox_events_pending_idx").on(t.availableAt).where(sql`${t.status} = 'pending'`),
+    index("outbox_events_pending_idx").on(t.availableAt, t.id).where(sql`${t.status} = 'pending'`),
     index("outbox_events_aggregate_idx").on(t.aggregateType, t.aggregateId),
     index("outbox_events_correlation_idx").on(t.correlationId).where(sql`${t.correlationId} is not null`),
   ],

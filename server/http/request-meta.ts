@@ -7,10 +7,14 @@ export const correlationHeader = "x-correlation-id";
 
 const correlationPattern = /^[A-Za-z0-9._:-]{8,64}$/;
 
+/** The caller's correlation id when it is well-formed, else a new one. */
+export function correlationIdFrom(offered: string | null): string {
+  return offered && correlationPattern.test(offered) ? offered : uuidv7();
+}
+
 export function requestMetaFrom(headers: Headers): RequestMeta {
-  const offered = headers.get(correlationHeader);
   return {
-    correlationId: offered && correlationPattern.test(offered) ? offered : uuidv7(),
+    correlationId: correlationIdFrom(headers.get(correlationHeader)),
     ip: headers.get(clientIpHeader),
     userAgent: headers.get("user-agent")?.slice(0, 300) ?? null,
   };

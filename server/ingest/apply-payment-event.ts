@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
-import type { Transaction } from "@/db/client";
+import { executePrepared, type Transaction } from "@/db/client";
 import { providerPayments } from "@/db/schema";
 import { appendOutboxEvent } from "../jobs/append-outbox-event";
 import { JobError } from "../jobs/job-error";
@@ -16,23 +16,17 @@ type PaymentData = EventData<"payment.succeeded"> | EventData<"payment.failed">;
  * and then finds the first one's record instead of paying twice.
  */
 async function claimPayment(tx: Transaction, context: EventContext, data: PaymentData, customerId: string, status: "succeeded" | "failed") {
-  const inserted = await tx
-    .insert(providerPayments)
-    .values({
-      id: uuidv7(),
-      provider: context.provider,
-      paymentId: data.paymentId,
-      customerId,
-      amount: parseAmount(data.amount, data.currency, { field: "data.amount" }),
-      currency: data.currency,
-      method: "method" in data ? (data.method ?? null) : null,
-      status,
-      failureCode: "failureCode" in data ? data.failureCode : null,
-      occurredAt: new Date(data.occurredAt),
-      lastEventId: context.eventId,
-    })
-    .onConflictDoNothing({ target: [providerPayments.provider, providerPayments.paymentId] })
-    .returning({ id: providerPayments.id });
+  const amount = parseAmount(data.amount, data.currency, { field: "data.amount" });
+  // Prepared (see executePrepared): a deposit is one of the most frequent events.
+  const inserted = await executePrepared<{ id: string }>(
+    tx,
+    sql`insert into provider_payments (id, provider, payment_id, customer_id, amount, currency, method, status, failure_code, occurred_at, last_event_id)
+        values (${uuidv7()}::uuid, ${context.provider}::text, ${data.paymentId}::text, ${customerId}::uuid, ${amount.toFixed()}::numeric, ${data.currency}::char(3),
+                ${"method" in data ? (data.method ?? null) : null}::text, ${status}::provider_payment_status, ${("failureCode" in data ? data.failureCode : null) ?? null}::text,
+                ${new Date(data.occurredAt).toISOString()}::timestamptz, ${context.eventId}::text)
+        on conflict (provider, payment_id) do nothing
+        returning id`,
+  );
   if (inserted[0]) return { fresh: true as const, id: inserted[0].id };
   const [existing] = await tx
     .select()
@@ -66,7 +60,7 @@ export async function applyPaymentSucceeded(tx: Transaction, context: EventConte
     reference: data.paymentId,
     metadata: { paymentId: data.paymentId, ...(data.method ? { method: data.method } : {}) },
   });
-  await tx.update(providerPayments).set({ ledgerTransactionId: posting.transactionId }).where(eq(providerPayments.id, claim.id));
+  await executePrepared(tx, sql`update provider_payments set ledger_transaction_id = ${posting.transactionId}::uuid where id = ${claim.id}::uuid`);
   return { outcome: "posted", ledgerTransactionId: posting.transactionId };
 }
 

@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import type { Database, Transaction } from "@/db/client";
+import { and, eq, sql } from "drizzle-orm";
+import { batchLimit, executePrepared, type Database, type Transaction } from "@/db/client";
 import { webhookInbox } from "@/db/schema";
 import { classifyFailure, JobError, type Failure } from "../jobs/job-error";
 import { deadLetter, inboxHandler, inboxJobKey, recordAttempt, resolveDeadLetter, type JobRef } from "../jobs/job-records";
@@ -52,17 +52,17 @@ interface ClaimedRow extends Record<string, unknown> {
  * before the bet it funds).
  */
 export async function claimInboxBatch(db: Database, options: InboxOptions): Promise<ClaimedInbox> {
-  const rows = await db.execute<ClaimedRow>(sql`
+  const rows = await executePrepared<ClaimedRow>(db, sql`
     with due as (
       select id, available_at as due_at, claimed_until is not null as lost from webhook_inbox
        where status = 'pending' and available_at <= now()
        order by available_at, id
-       limit ${options.batchSize}
+       limit ${batchLimit(options.batchSize)}
        for update skip locked
     ),
     claimed as (
       update webhook_inbox i
-         set attempts = i.attempts + 1, claimed_by = ${options.workerId},
+         set attempts = i.attempts + 1, claimed_by = ${options.workerId}::text,
              claimed_until = now() + ${options.leaseMs}::int * interval '1 millisecond',
              available_at = now() + ${options.leaseMs}::int * interval '1 millisecond'
         from due
@@ -164,11 +164,11 @@ async function applyBatch(db: Database, rows: ClaimedRow[], options: InboxOption
   const policy = options.policy ?? inboxPolicy;
   try {
     return await db.transaction(async (tx) => {
-      await setAttemptTimeout(tx, policy);
-      await checkConstraintsPerStatement(tx);
-      const current = await lockClaimedRows(tx, rows, options.workerId);
+      // Sent together (postgres.js pipelines them on the transaction's connection); none depends on another's result.
+      const [, , current] = await Promise.all([setAttemptTimeout(tx, policy), checkConstraintsPerStatement(tx), lockClaimedRows(tx, rows, options.workerId)]);
       const outcomes: Outcome[] = [];
       const processed: ProcessedRow[] = [];
+      let opened = false;
       for (const row of rows) {
         const locked = current.get(row.id);
         if (!locked) {
@@ -176,8 +176,10 @@ async function applyBatch(db: Database, rows: ClaimedRow[], options: InboxOption
           continue;
         }
         const startedAt = new Date();
+        const first = !opened;
+        opened = true;
         try {
-          processed.push({ id: row.id, effect: await tx.transaction((savepoint) => applyClaimed(savepoint, row, locked, options, startedAt)) });
+          processed.push({ id: row.id, effect: await inSavepoint(tx, first, () => applyClaimed(tx, row, locked, options, startedAt)) });
           outcomes.push("processed");
         } catch (error) {
           outcomes.push(await recordFailure(tx, row, classifyFailure(error), options, policy, startedAt));
@@ -189,6 +191,21 @@ async function applyBatch(db: Database, rows: ClaimedRow[], options: InboxOption
   } catch (error) {
     logger.error({ err: error, inboxIds: rows.map((row) => row.id) }, "inbox batch could not be applied or recorded; its leases bring the events back");
     return rows.map(() => "skipped" as const);
+  }
+}
+
+/**
+ * Runs one event inside a savepoint: a failure rolls back to it, undoing this event's effects only.
+ * One round trip per event: the previous event's savepoint is released as this one is taken (the
+ * simple protocol runs both), and the batch's commit releases the last.
+ */
+async function inSavepoint<T>(tx: Transaction, first: boolean, work: () => Promise<T>): Promise<T> {
+  await tx.execute(sql.raw(first ? "savepoint inbox_event" : "release savepoint inbox_event; savepoint inbox_event"));
+  try {
+    return await work();
+  } catch (error) {
+    await tx.execute(sql`rollback to savepoint inbox_event`);
+    throw error;
   }
 }
 
@@ -216,17 +233,19 @@ async function lockClaimed(tx: Transaction, row: ClaimedRow, workerId: string) {
   return current ?? null;
 }
 
-type InboxRow = typeof webhookInbox.$inferSelect;
+/** What applying an event reads from its locked row. */
+type InboxRow = Pick<typeof webhookInbox.$inferSelect, "payload" | "editedPayload">;
 
-/** The batch's rows this worker still holds, locked in one statement (id order, like every claim). */
+/** The batch's rows this worker still holds, locked in one prepared statement (id order, like every claim). */
 async function lockClaimedRows(tx: Transaction, rows: ClaimedRow[], workerId: string): Promise<Map<string, InboxRow>> {
-  const locked = await tx
-    .select()
-    .from(webhookInbox)
-    .where(and(inArray(webhookInbox.id, rows.map((row) => row.id)), eq(webhookInbox.status, "pending"), eq(webhookInbox.claimedBy, workerId)))
-    .orderBy(asc(webhookInbox.id))
-    .for("update");
-  return new Map(locked.map((row) => [row.id, row]));
+  const locked = await executePrepared<{ id: string; payload: Record<string, unknown>; edited_payload: Record<string, unknown> | null }>(
+    tx,
+    sql`select id, payload, edited_payload from webhook_inbox
+         where id = any(${`{${rows.map((row) => row.id).join(",")}}`}::uuid[]) and status = 'pending' and claimed_by = ${workerId}::text
+         order by id
+           for update`,
+  );
+  return new Map(locked.map((row) => [row.id, { payload: row.payload, editedPayload: row.edited_payload }]));
 }
 
 /** The event's ledger effect and, for a retried or replayed event, its attempt and dead letter; the caller marks it processed. */
@@ -251,19 +270,21 @@ interface ProcessedRow {
   effect: EventEffect;
 }
 
-/** Every applied event of the transaction marked processed with its outcome, in one statement. */
+/** Every applied event of the transaction marked processed with its outcome, in one prepared statement (arrays, so one shape for any count). */
 async function markProcessed(tx: Transaction, rows: ProcessedRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const values = sql.join(
-    rows.map((row) => sql`(${row.id}::uuid, ${row.effect.outcome}, ${row.effect.ledgerTransactionId}::uuid)`),
-    sql`, `,
-  );
-  await tx.execute(sql`
+  const ids = `{${rows.map((row) => row.id).join(",")}}`;
+  const outcomes = `{${rows.map((row) => row.effect.outcome).join(",")}}`;
+  const ledgerIds = `{${rows.map((row) => row.effect.ledgerTransactionId ?? "NULL").join(",")}}`;
+  await executePrepared(
+    tx,
+    sql`
     update webhook_inbox i
        set status = 'processed', processed_at = now(), outcome = v.outcome, ledger_transaction_id = v.ledger_transaction_id,
            claimed_until = null, claimed_by = null
-      from (values ${values}) as v (id, outcome, ledger_transaction_id)
-     where i.id = v.id`);
+      from unnest(${ids}::uuid[], ${outcomes}::text[], ${ledgerIds}::uuid[]) as v (id, outcome, ledger_transaction_id)
+     where i.id = v.id`,
+  );
 }
 
 async function markDead(tx: Transaction, row: ClaimedRow, failure: Failure): Promise<void> {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
-import type { Executor } from "@/db/client";
+import { executePrepared, type Executor } from "@/db/client";
 import { webhookInbox, webhookDuplicates } from "@/db/schema";
 import { EventSchemaError, parseWebhookEvent, type WebhookEvent } from "./events";
 import { verifyWebhook, type VerifyFailure } from "./signature";
@@ -55,11 +55,15 @@ export async function receiveWebhook(db: Executor, incoming: IncomingWebhook, co
 
   const payloadHash = createHash("sha256").update(incoming.body, "utf8").digest("hex");
   const correlationId = incoming.correlationId ?? uuidv7();
-  const inserted = await db
-    .insert(webhookInbox)
-    .values({ id: uuidv7(), provider: incoming.provider, eventId: verified.id, eventType: event.type, payload: event, payloadHash, correlationId, sentAt: verified.sentAt })
-    .onConflictDoNothing({ target: [webhookInbox.provider, webhookInbox.eventId] })
-    .returning({ id: webhookInbox.id });
+  // The hot statement of the endpoint, prepared once per connection (see executePrepared).
+  const inserted = await executePrepared<{ id: string }>(
+    db,
+    sql`insert into webhook_inbox (id, provider, event_id, event_type, payload, payload_hash, correlation_id, sent_at)
+        values (${uuidv7()}::uuid, ${incoming.provider}::text, ${verified.id}::text, ${event.type}::text, ${JSON.stringify(event)}::jsonb,
+                ${payloadHash}::text, ${correlationId}::text, ${verified.sentAt.toISOString()}::timestamptz)
+        on conflict (provider, event_id) do nothing
+        returning id`,
+  );
   const accepted = { eventId: verified.id, eventType: event.type };
   if (inserted[0]) return { status: 200, inboxId: inserted[0].id, duplicate: false, correlationId, ...accepted };
 

@@ -1,3 +1,5 @@
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { deliver, drainInbox, event, signedWebhook, testSecret, webhookConfig, webhookCustomer } from "@/test/support/webhooks";
@@ -116,21 +118,38 @@ describe("the webhook inbox", () => {
   });
 });
 
-describe("POST /api/webhooks/:provider", () => {
+describe("POST /api/webhooks/:provider (the web server's endpoint)", () => {
   let database: TestDatabase;
-  let webhookResponse: (req: Request, provider: string) => Promise<Response>;
+  let server: Server;
+  let base: string;
   let close: () => Promise<void>;
   const saved = { ...process.env };
 
+  const headersOf = (request: ReturnType<typeof signedWebhook>) => ({
+    "content-type": "application/json",
+    "webhook-id": request.headers.id ?? "",
+    "webhook-timestamp": request.headers.timestamp ?? "",
+    "webhook-signature": request.headers.signature ?? "",
+  });
   const post = (request: ReturnType<typeof signedWebhook>, extra: Record<string, string> = {}) =>
-    webhookResponse(
-      new Request(`http://127.0.0.1/api/webhooks/${request.provider}`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "webhook-id": request.headers.id ?? "", "webhook-timestamp": request.headers.timestamp ?? "", "webhook-signature": request.headers.signature ?? "", ...extra },
-        body: request.body,
-      }),
-      request.provider,
-    );
+    fetch(`${base}/api/webhooks/${request.provider}`, { method: "POST", headers: { ...headersOf(request), ...extra }, body: request.body });
+  const inboxCount = async () => {
+    const [row] = await database.owner`select count(*)::int as n from webhook_inbox`;
+    return row?.n;
+  };
+
+  /** A raw HTTP exchange, so the test controls how the body is framed (chunked, no declared length). */
+  const exchange = (path: string, headers: Record<string, string>, chunks: string[]) =>
+    new Promise<{ status: number; body: string; connection: string | undefined }>((resolve, reject) => {
+      const req = request(`${base}${path}`, { method: "POST", headers }, (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text, connection: res.headers.connection }));
+      });
+      req.on("error", reject);
+      for (const chunk of chunks) req.write(chunk);
+      req.end();
+    });
 
   beforeAll(async () => {
     database = await createTestDatabase({ maxConnections: 4 });
@@ -140,29 +159,77 @@ describe("POST /api/webhooks/:provider", () => {
       NEXTAUTH_URL: "http://127.0.0.1:3000",
       WEBHOOK_SECRETS: JSON.stringify({ acmepay: testSecret }),
     });
-    ({ webhookResponse } = await import("./webhook-response"));
+    const { serveWebhook, webhookProviderOf } = await import("./webhook-endpoint");
     close = (await import("../db")).database().close;
+    server = createServer((req, res) => {
+      const provider = webhookProviderOf(req.url);
+      if (provider === null) res.writeHead(404).end();
+      else void serveWebhook(req, res, provider);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await webhookCustomer(database.app.db, "route-cust");
   });
   afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
     await close();
     process.env = saved;
     await database.drop();
   });
 
-  it("answers 200 at once for a valid event and for its repeat, 401 for a bad signature, 400 naming the field, 413 for a huge body", async () => {
+  it("matches only its own path", async () => {
+    const { webhookProviderOf } = await import("./webhook-endpoint");
+    expect(webhookProviderOf("/api/webhooks/acmepay")).toBe("acmepay");
+    expect(webhookProviderOf("/api/webhooks/acmepay?x=1")).toBe("acmepay");
+    expect(webhookProviderOf("/api/webhooks/acmepay/extra")).toBeNull();
+    expect(webhookProviderOf("/api/health")).toBeNull();
+    expect(webhookProviderOf("/api/webhooksacmepay")).toBeNull();
+  });
+
+  it("answers 200 for a valid event and for its repeat, 401 for a bad signature, 400 naming the field, 409 for a reused id", async () => {
     const request = signedWebhook(event("payment.succeeded", { paymentId: "route-pay", customerRef: "route-cust", amount: "2.00", currency: "EUR", payer: { email: "secret@example.com" } }));
-    const first = await post(request);
+    const first = await post(request, { "x-correlation-id": "route-corr-0001" });
     expect(first.status).toBe(200);
+    expect(first.headers.get("content-type")).toBe("application/json");
+    expect(first.headers.get("cache-control")).toBe("no-store");
+    expect(first.headers.get("x-content-type-options")).toBe("nosniff");
     expect(await first.json()).toMatchObject({ received: true, duplicate: false });
+    const [stored] = await database.owner`select correlation_id, payload from webhook_inbox where event_id = ${request.headers.id}`;
+    expect(stored?.correlation_id).toBe("route-corr-0001");
     expect(await (await post(request)).json()).toMatchObject({ received: true, duplicate: true });
     expect((await post({ ...request, headers: { ...request.headers, signature: `v1,${Buffer.alloc(32).toString("base64")}` } })).status).toBe(401);
+    expect((await post(signedWebhook(event("payment.succeeded", { paymentId: "route-x", customerRef: "route-cust", amount: "2.00", currency: "EUR" }), { provider: "nobody" }))).status).toBe(401);
     const malformed = await post(signedWebhook(event("payment.succeeded", { paymentId: "route-bad", customerRef: "route-cust", amount: "2", currency: "EURO" })));
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ error: { code: "MALFORMED", field: "data.currency" } });
-    const huge = await post(signedWebhook(event("payment.succeeded", { paymentId: "route-huge", customerRef: "x".repeat(300_000), amount: "2.00", currency: "EUR" })));
-    expect(huge.status).toBe(413);
-    const [rows] = await database.owner`select count(*)::int as n from webhook_inbox`;
-    expect(rows?.n).toBe(1);
+    const notJson = await post(signedWebhook("{not json"));
+    expect(await notJson.json()).toMatchObject({ error: { code: "MALFORMED", field: "body" } });
+    const reused = await post(signedWebhook(event("payment.succeeded", { paymentId: "route-pay", customerRef: "route-cust", amount: "3.00", currency: "EUR" }), { id: request.headers.id ?? "" }));
+    expect(reused.status).toBe(409);
+    expect(await inboxCount()).toBe(1);
+  });
+
+  it("refuses a body over the cap with 413, whether its length is declared or it streams in chunks, and closes the connection", async () => {
+    const before = await inboxCount();
+    const huge = signedWebhook(event("payment.succeeded", { paymentId: "route-huge", customerRef: "x".repeat(300_000), amount: "2.00", currency: "EUR" }));
+    const declared = await post(huge);
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
+    // No content-length: node:http sends it chunked, and the endpoint counts the bytes as they come.
+    const chunked = await exchange(`/api/webhooks/${huge.provider}`, { ...headersOf(huge), "transfer-encoding": "chunked" }, Array.from({ length: 30 }, () => "x".repeat(10_000)));
+    expect(chunked.status).toBe(413);
+    expect(chunked.connection).toBe("close");
+    expect(JSON.parse(chunked.body)).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
+    expect(await inboxCount()).toBe(before);
+  });
+
+  it("accepts a chunked body under the cap, and answers 405 to anything but POST", async () => {
+    const request = signedWebhook(event("payment.succeeded", { paymentId: "route-chunked", customerRef: "route-cust", amount: "4.00", currency: "EUR" }));
+    const half = Math.floor(request.body.length / 2);
+    const chunked = await exchange(`/api/webhooks/${request.provider}`, { ...headersOf(request), "transfer-encoding": "chunked" }, [request.body.slice(0, half), request.body.slice(half)]);
+    expect(chunked.status).toBe(200);
+    const get = await fetch(`${base}/api/webhooks/acmepay`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("POST");
   });
 });

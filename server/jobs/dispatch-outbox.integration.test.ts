@@ -149,6 +149,68 @@ describe("the outbox dispatcher", () => {
     expect(records?.n).toBe(49);
   });
 
+  describe("in one transaction per batch (every handler in this database, after the worker's first lease round)", () => {
+    /** A worker that has just run a lease round which claimed something: its next rounds use the one-transaction path. */
+    const warmedWorker = async () => {
+      const options = workerOptions({ batchSize: 50 });
+      await insertDeposits(1, "corr-warm");
+      expect((await dispatchOutboxBatch(database.app.db, [projection], options)).claimed).toBe(1);
+      return options;
+    };
+
+    it("claims, applies, records processed_events and marks delivered with no lease, once; a redelivery changes nothing", async () => {
+      const options = await warmedWorker();
+      const before = await activity();
+      await insertDeposits(30, "corr-direct");
+      const result = await dispatchOutboxBatch(database.app.db, [projection], options);
+      expect(result).toEqual({ claimed: 30, delivered: 30, pending: 0, dead: 0 });
+      expect((await activity()).event_count - before.event_count).toBe(30);
+      const rows = await database.owner`select status::text, attempts, claimed_by, claimed_until, delivered_at is not null as stamped from outbox_events where correlation_id = 'corr-direct'`;
+      expect(rows.every((row) => row.status === "delivered" && row.attempts === 1 && row.claimed_by === null && row.claimed_until === null && row.stamped)).toBe(true);
+      const [records] = await database.owner`select count(*)::int as n from processed_events p join outbox_events e on e.id = p.event_id where e.correlation_id = 'corr-direct'`;
+      expect(records?.n).toBe(30);
+
+      const after = await activity();
+      await database.owner`update outbox_events set status = 'pending', available_at = now() where correlation_id = 'corr-direct'`;
+      await drainOutbox(database.app.db, [projection], options);
+      expect(await activity()).toEqual(after);
+    });
+
+    it("a handler failure rolls the whole transaction back without a trace: the lease path then records one attempt for the failing event only, and the others apply once", async () => {
+      const options = await warmedWorker();
+      const before = await activity("payment_failed");
+      for (let index = 0; index < 20; index += 1) {
+        const customer = index === 7 ? "018f0000-0000-7000-8000-00000000beef" : customerId;
+        const payload = { paymentRecordId: "018f0000-0000-7000-8000-000000000002", provider: "acmepay", paymentId: `direct-${index}`, customerId: customer, amount: "1.25", currency: "EUR", failureCode: "declined", occurredAt: "2026-11-01T12:00:00.000Z" };
+        await database.owner`insert into outbox_events (id, type, aggregate_type, aggregate_id, correlation_id, payload)
+          values (gen_random_uuid(), 'payment.failed', 'provider_payment', ${payload.paymentId}, 'corr-direct-poison', ${database.owner.json(payload)})`;
+      }
+      const result = await dispatchOutboxBatch(database.app.db, [projection], options);
+      expect(result).toEqual({ claimed: 20, delivered: 19, pending: 0, dead: 1 });
+      expect((await activity("payment_failed")).event_count - before.event_count).toBe(19);
+      const attempts = await database.owner`select a.attempt, a.outcome::text, e.aggregate_id, e.attempts as claims from job_attempts a join outbox_events e on e.id = a.outbox_event_id where e.correlation_id = 'corr-direct-poison'`;
+      expect(attempts).toEqual([{ attempt: 1, outcome: "failed", aggregate_id: "direct-7", claims: 1 }]);
+      const [records] = await database.owner`select count(*)::int as n from processed_events p join outbox_events e on e.id = p.event_id where e.correlation_id = 'corr-direct-poison'`;
+      expect(records?.n).toBe(19);
+    });
+
+    it("leaves to the lease path what it must not take: an event under a lease and one with a delivery state (a retry or a replay)", async () => {
+      const options = await warmedWorker();
+      await insertDeposits(2, "corr-direct-skip");
+      const [leased, retried] = await database.owner`select id from outbox_events where correlation_id = 'corr-direct-skip' order by id`;
+      await database.owner`update outbox_events set claimed_by = 'gone', claimed_until = now() - interval '1 second' where id = ${leased?.id}`;
+      await database.owner`insert into outbox_deliveries (event_id, handler, attempts, next_attempt_at) values (${retried?.id}, ${projection.name}, 1, now() - interval '1 second')`;
+      await insertDeposits(3, "corr-direct-fresh");
+      const result = await dispatchOutboxBatch(database.app.db, [projection], options);
+      expect(result).toMatchObject({ claimed: 3, delivered: 3 });
+      const states = await database.owner`select correlation_id, status::text, count(*)::int as n from outbox_events where correlation_id in ('corr-direct-skip', 'corr-direct-fresh') group by 1, 2 order by 1, 2`;
+      expect(states).toEqual([
+        { correlation_id: "corr-direct-fresh", status: "delivered", n: 3 },
+        { correlation_id: "corr-direct-skip", status: "pending", n: 2 },
+      ]);
+    });
+  });
+
   it("an event of a type no handler knows is poison too", async () => {
     await database.owner`insert into outbox_events (id, type, aggregate_type, aggregate_id, payload) values (gen_random_uuid(), 'mystery.happened', 'x', 'mystery', '{}'::jsonb)`;
     await drainOutbox(database.app.db, [projection], workerOptions());

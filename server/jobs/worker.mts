@@ -165,7 +165,7 @@ async function inbox(): Promise<{ busy: boolean }> {
 async function outbox(): Promise<{ busy: boolean }> {
   const result = await dispatchOutboxBatch(database().db, handlers, options);
   if (result.claimed > 0) logger.debug({ ...result }, "outbox batch");
-  return { busy: result.claimed === options.batchSize };
+  return { busy: result.claimed >= options.batchSize };
 }
 
 async function replays(): Promise<{ busy: boolean }> {

@@ -1,13 +1,17 @@
-import { inArray, isNotNull, and } from "drizzle-orm";
-import type { Executor } from "@/db/client";
-import { accounts } from "@/db/schema";
+import { sql } from "drizzle-orm";
+import { executePrepared, type Executor } from "@/db/client";
 
-/** For each customer-owned account among `accountIds`: its owner and purpose (system accounts are left out). */
+/**
+ * For each customer-owned account among `accountIds`: its owner and purpose (system accounts are
+ * left out). One prepared statement whatever the count (the ids travel as one JSON array): the
+ * projection asks this once per batch.
+ */
 export async function findAccountOwners(db: Executor, accountIds: string[]): Promise<Map<string, { customerId: string; purpose: string }>> {
   if (accountIds.length === 0) return new Map();
-  const rows = await db
-    .select({ id: accounts.id, customerId: accounts.customerId, purpose: accounts.purpose })
-    .from(accounts)
-    .where(and(inArray(accounts.id, accountIds), isNotNull(accounts.customerId)));
-  return new Map(rows.flatMap((row) => (row.customerId ? [[row.id, { customerId: row.customerId, purpose: row.purpose }] as const] : [])));
+  const rows = await executePrepared<{ id: string; customer_id: string; purpose: string }>(
+    db,
+    sql`select id, customer_id, purpose from accounts
+         where id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(accountIds)}::jsonb)) and customer_id is not null`,
+  );
+  return new Map(rows.map((row) => [row.id, { customerId: row.customer_id, purpose: row.purpose }] as const));
 }

@@ -1,5 +1,5 @@
-import { and, eq, isNull } from "drizzle-orm";
-import type { Transaction } from "@/db/client";
+import { sql } from "drizzle-orm";
+import { executePrepared, type Transaction } from "@/db/client";
 import { accountBalances, accounts } from "@/db/schema";
 import { MoneyDecimal, requireCurrency } from "../money";
 import type { AccountType } from "./types";
@@ -36,10 +36,11 @@ async function insertAccount(
 /** The system account for a purpose and currency, opened on first use. */
 export async function systemAccount(tx: Transaction, purpose: SystemPurpose, currency: string): Promise<OpenedAccount> {
   requireCurrency(currency);
-  const [existing] = await tx
-    .select({ id: accounts.id, code: accounts.code })
-    .from(accounts)
-    .where(and(eq(accounts.purpose, purpose), eq(accounts.currency, currency), isNull(accounts.customerId)));
+  // Prepared, like the customer lookup below: every webhook event's posting looks its accounts up.
+  const [existing] = await executePrepared<OpenedAccount>(
+    tx,
+    sql`select id, code from accounts where purpose = ${purpose}::account_purpose and currency = ${currency}::char(3) and customer_id is null`,
+  );
   if (existing) return existing;
   const definition = systemAccountTypes[purpose];
   return insertAccount(tx, {
@@ -79,10 +80,10 @@ export async function customerAccount(
   currency: string,
   options: { open: boolean },
 ): Promise<OpenedAccount | null> {
-  const [existing] = await tx
-    .select({ id: accounts.id, code: accounts.code })
-    .from(accounts)
-    .where(and(eq(accounts.customerId, customerId), eq(accounts.purpose, purpose), eq(accounts.currency, currency)));
+  const [existing] = await executePrepared<OpenedAccount>(
+    tx,
+    sql`select id, code from accounts where customer_id = ${customerId}::uuid and purpose = ${purpose}::account_purpose and currency = ${currency}::char(3)`,
+  );
   if (existing) return existing;
   return options.open ? openCustomerAccount(tx, customerId, purpose, currency) : null;
 }

@@ -1,6 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Transaction } from "@/db/client";
-import { customerActivity } from "@/db/schema";
+import { executePrepared, type Transaction } from "@/db/client";
 import { findAccountOwners } from "../../ledger/account-owners";
 import { MoneyDecimal } from "../../money";
 import type { OutboxDelivery, OutboxPayload } from "../outbox-events";
@@ -49,22 +48,36 @@ function addBump(bumps: Map<string, Bump>, row: { customerId: string; currency: 
   if (at > existing.lastActivityAt) existing.lastActivityAt = at;
 }
 
-/** One upsert for the batch, rows in key order so that concurrent dispatchers lock them in the same order. */
+/**
+ * One upsert for the batch, rows in key order so that concurrent dispatchers lock them in the same
+ * order. Prepared, with the rows as one JSON parameter (amounts as decimal strings, read as NUMERIC),
+ * so its text is the same for any number of rows.
+ */
 async function applyBumps(tx: Transaction, bumps: Map<string, Bump>): Promise<void> {
   if (bumps.size === 0) return;
-  const rows = [...bumps.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, bump]) => bump);
-  await tx
-    .insert(customerActivity)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: [customerActivity.customerId, customerActivity.currency, customerActivity.kind],
-      set: {
-        eventCount: sql`${customerActivity.eventCount} + excluded.event_count`,
-        total: sql`${customerActivity.total} + excluded.total`,
-        lastEventId: sql`excluded.last_event_id`,
-        lastActivityAt: sql`greatest(${customerActivity.lastActivityAt}, excluded.last_activity_at)`,
-      },
-    });
+  const rows = [...bumps.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, bump]) => ({
+      customer_id: bump.customerId,
+      currency: bump.currency,
+      kind: bump.kind,
+      event_count: bump.eventCount,
+      total: bump.total.toFixed(),
+      last_event_id: bump.lastEventId,
+      last_activity_at: bump.lastActivityAt.toISOString(),
+    }));
+  await executePrepared(
+    tx,
+    sql`insert into customer_activity (customer_id, currency, kind, event_count, total, last_event_id, last_activity_at)
+        select v.customer_id, v.currency, v.kind, v.event_count, v.total, v.last_event_id, v.last_activity_at
+          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+            as v (customer_id uuid, currency char(3), kind text, event_count int, total numeric, last_event_id uuid, last_activity_at timestamptz)
+        on conflict (customer_id, currency, kind) do update
+           set event_count = customer_activity.event_count + excluded.event_count,
+               total = customer_activity.total + excluded.total,
+               last_event_id = excluded.last_event_id,
+               last_activity_at = greatest(customer_activity.last_activity_at, excluded.last_activity_at)`,
+  );
 }
 
 /** The batch's postings, with one owner lookup for all their accounts and one upsert for all their bumps. */
@@ -102,5 +115,6 @@ export function activityProjection(policy: RetryPolicy = projectionPolicy): Outb
     accepts: (type) => !type.startsWith("alert."),
     handle: (tx, delivery) => project(tx, [delivery]),
     handleBatch: (tx, deliveries) => project(tx, deliveries),
+    inDatabase: true,
   };
 }

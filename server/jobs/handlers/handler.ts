@@ -19,4 +19,10 @@ export interface OutboxHandler {
   accepts(type: string): boolean;
   handle(tx: Transaction, delivery: OutboxDelivery, signal: AbortSignal): Promise<void>;
   handleBatch?(tx: Transaction, deliveries: readonly OutboxDelivery[], signal: AbortSignal): Promise<void>;
+  /**
+   * True when the handler's whole effect is written in this database by `handleBatch` (nothing
+   * outside it, no HTTP): when every handler of a dispatcher is such, a batch is claimed, applied
+   * and marked delivered in one transaction, which is then its exactly-once guarantee.
+   */
+  inDatabase?: boolean;
 }
