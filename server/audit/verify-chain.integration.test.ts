@@ -129,7 +129,7 @@ describe("verifyChain over binary COPY", () => {
     it("in parallel ranges (worker threads, own connections) reports exactly what one walk reports", async () => {
       expect(await expectParallelAgrees(table, 2)).toMatchObject({ ok: true, checked: 120_000 });
       expect(await expectParallelAgrees(table, 3)).toMatchObject({ ok: true, checked: 120_000 });
-      // With 2 threads the ranges are seq 1-60,000 and 60,001 on: the seam row is 60,001.
+      // With 2 threads the ranges are 8 spans of 15,000 seqs: rows 30,001, 60,001 and 90,001 are seam rows.
       const cases: [string, object][] = [
         [`update %s set details = '{"amount": "1.00"}' where seq = 90001`, { checked: 90_000, firstBreak: { seq: 90_001, reason: "hash_mismatch" } }],
         [`update %s set details = '{"amount": "1.00"}' where seq = 60001`, { checked: 60_000, firstBreak: { seq: 60_001, reason: "hash_mismatch" } }],
