@@ -43,6 +43,8 @@ interface Member {
   keyStart: number;
   keyEnd: number;
   valueStart: number;
+  /** Just past the value as skipValue found it: writing the value must end exactly there. */
+  valueEnd: number;
 }
 
 class CanonicalTextWriter {
@@ -141,7 +143,8 @@ class CanonicalTextWriter {
       out[target++] = colon;
       this.position = member.valueStart;
       target = this.value(target, depth + 1);
-      if (target < 0) return -1;
+      // A value followed by stray bytes (1x, truex) is not JSON, though its prefix was written.
+      if (target < 0 || this.position !== member.valueEnd) return -1;
     }
     out[target] = closeBrace;
     this.position = after;
@@ -166,8 +169,9 @@ class CanonicalTextWriter {
       if (this.source[this.position] !== colon) return null;
       this.position += 1;
       this.skipSpace();
-      members.push({ keyStart, keyEnd, valueStart: this.position });
+      const valueStart = this.position;
       if (!this.skipValue()) return null;
+      members.push({ keyStart, keyEnd, valueStart, valueEnd: this.position });
       this.skipSpace();
       const next = this.source[this.position];
       this.position += 1;
