@@ -2,8 +2,8 @@
  * npm run bench -- audit
  * The audit trail's costs on this machine, in one run against a throwaway database:
  *   1. bulk-loading a 1,000,000-record chain through the link-checking trigger,
- *   2. verifyChain(sql) over that chain, on one thread, then verifyChainInParallel over two seq
- *      ranges (two threads, two connections), as npm run audit:verify runs it by default,
+ *   2. verifyChain(sql) over that chain, on one thread, then verifyChainInParallel in two threads
+ *      (two connections, seq ranges handed out in order), as npm run audit:verify runs it by default,
  *   3. appends per second and latency with 1 and 16 concurrent writers, then verifying the whole
  *      chain again, which proves the concurrent appends kept it linear,
  *   4. the raw SHA-256 rate over the exact bytes a record hashes, sampled before and after the
@@ -146,7 +146,7 @@ interface VerificationRun {
 
 function printVerification(runs: readonly VerificationRun[], raw: RawRates): void {
   printTable(
-    `Verification as countersign_app, every record checked for seq, link and hash: verifyChain on one thread, verifyChainInParallel over ${parallelThreads} seq ranges`,
+    `Verification as countersign_app, every record checked for seq, link and hash: verifyChain on one thread, verifyChainInParallel in ${parallelThreads} threads`,
     [
       { header: "chain" },
       { header: "records", align: "right" },

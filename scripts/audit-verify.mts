@@ -11,8 +11,9 @@
  * in the environment (the embedded default's demo key included), never from the file being checked.
  * Verifying the live table records the result in audit_verifications (trigger "cli").
  *
- * --threads N (default: 2, at most the number of cores) walks N seq ranges at once, each in its own
- * thread over its own connection; the report is exactly that of one walk. --threads 1 walks alone.
+ * --threads N (default: 2, at most the number of cores) walks consecutive seq ranges in N threads
+ * at once, each over its own connection; the report is exactly that of one walk. --threads 1 walks
+ * alone.
  */
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";

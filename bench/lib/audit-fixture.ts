@@ -7,7 +7,7 @@ import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type postgres from "postgres";
 import { seededRandom } from "../../lib/seeded-random";
-import { chainHash, genesisHash, type HashedAuditRecord } from "../../server/audit/chain";
+import { canonicalJson, chainHash, genesisHash, type HashedAuditRecord } from "../../server/audit/chain";
 
 export interface ChainedRecord {
   record: HashedAuditRecord;
@@ -118,7 +118,7 @@ function copyLine({ record, prevHash, hash }: ChainedRecord): string {
     record.correlationId,
     record.ip,
     record.userAgent,
-    JSON.stringify(record.details),
+    canonicalJson(record.details), // stored as appendAuditEvent stores it
     prevHash,
     hash,
   ];

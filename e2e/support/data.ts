@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { connectDatabase, type DatabaseHandle, type Transaction } from "../../db/client";
-import { auditEvents, staff } from "../../db/schema";
+import { auditDetails, auditEvents, staff } from "../../db/schema";
 import { createAdjustmentRequest } from "../../server/approvals/create-adjustment-request";
 import { decideRequest } from "../../server/approvals/decide-request";
 import type { AdjustmentFields } from "../../server/approvals/schemas";
@@ -85,7 +85,7 @@ export async function staffIdByEmail(email: string): Promise<string | null> {
 export async function auditRecordsOf(actorId: string, action: string) {
   return withDatabase(({ db }) =>
     db
-      .select({ seq: auditEvents.seq, outcome: auditEvents.outcome, targetType: auditEvents.targetType, targetId: auditEvents.targetId, details: auditEvents.details, hash: auditEvents.hash, prevHash: auditEvents.prevHash })
+      .select({ seq: auditEvents.seq, outcome: auditEvents.outcome, targetType: auditEvents.targetType, targetId: auditEvents.targetId, details: auditDetails, hash: auditEvents.hash, prevHash: auditEvents.prevHash })
       .from(auditEvents)
       .where(and(eq(auditEvents.actorId, actorId), eq(auditEvents.action, action)))
       .orderBy(auditEvents.seq),

@@ -55,7 +55,7 @@ describe("manual adjustments with maker-checker", () => {
     expect(await balance(wallet)).toBe("1025.000000000000000000");
     const [posting] = await database.owner`select id, kind, idempotency_key from ledger_transactions where id = ${result.resultRef}`;
     expect(posting).toMatchObject({ kind: "adjustment", idempotency_key: `approval-request:${created.requestId}` });
-    const audit = await database.owner`select action, details->>'approvals' as approvals from audit_events where target_id = ${created.requestId} order by seq`;
+    const audit = await database.owner`select action, details::jsonb->>'approvals' as approvals from audit_events where target_id = ${created.requestId} order by seq`;
     expect(audit.map((row) => row.action)).toEqual(["adjustment.requested", "approval.decide", "adjustment.executed"]);
     expect(audit[1]?.approvals).toBe("1 of 1");
     expect((await verifyLedger(database.app.db)).ok).toBe(true);
@@ -72,7 +72,7 @@ describe("manual adjustments with maker-checker", () => {
     const second = await checkerB.caller.approvals.decide({ requestId: created.requestId, payloadHash: created.payloadHash, decision: "approve" });
     expect(second).toMatchObject({ status: "executed", approvals: 2 });
     expect(await balance(wallet)).toBe("2250.000000000000000000");
-    const audit = await database.owner`select action, outcome, details->>'approvals' as approvals from audit_events where target_id = ${created.requestId} order by seq`;
+    const audit = await database.owner`select action, outcome, details::jsonb->>'approvals' as approvals from audit_events where target_id = ${created.requestId} order by seq`;
     expect(audit.map((row) => `${row.action}${row.approvals ? ` ${row.approvals}` : ""}:${row.outcome}`)).toEqual([
       "adjustment.requested:success",
       "approval.decide 1 of 2:success",

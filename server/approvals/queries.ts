@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { accounts, approvalDecisions, approvalPolicies, approvalRequests, auditEvents, staff } from "@/db/schema";
+import { accounts, approvalDecisions, approvalPolicies, approvalRequests, auditDetails, auditEvents, staff } from "@/db/schema";
 import type { Role } from "../auth/permissions";
 import { DomainError } from "../errors";
 import { parseAmount } from "../money";
@@ -104,7 +104,7 @@ export async function getRequest(db: Executor, id: string) {
   const [policy] = await db.select({ rules: approvalPolicies.rules }).from(approvalPolicies).where(eq(approvalPolicies.version, row.policyVersion));
   const rule = (policy?.rules as { id: string; description: string }[] | undefined)?.find((candidate) => candidate.id === row.policyRule);
   const timeline = await db
-    .select({ seq: auditEvents.seq, occurredAt: auditEvents.occurredAt, action: auditEvents.action, outcome: auditEvents.outcome, actorId: auditEvents.actorId, actorName: staff.displayName, details: auditEvents.details })
+    .select({ seq: auditEvents.seq, occurredAt: auditEvents.occurredAt, action: auditEvents.action, outcome: auditEvents.outcome, actorId: auditEvents.actorId, actorName: staff.displayName, details: auditDetails })
     .from(auditEvents)
     .leftJoin(staff, sql`${staff.id}::text = ${auditEvents.actorId}`)
     .where(and(eq(auditEvents.targetType, "approval_request"), eq(auditEvents.targetId, id)))

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Executor, Transaction } from "@/db/client";
 import { auditEvents } from "@/db/schema";
-import { chainHash, genesisHash, type AuditActorType, type AuditOutcome, type HashedAuditRecord } from "./chain";
+import { canonicalJson, chainHash, genesisHash, type AuditActorType, type AuditOutcome, type HashedAuditRecord } from "./chain";
 import { redactDetails } from "./redact";
 
 /** Advisory lock key that serialises writers of the one audit chain. */
@@ -61,7 +61,8 @@ export async function appendAuditEvent(tx: Transaction, input: AuditEventInput):
     details: redactDetails(input.details ?? {}) as Record<string, unknown>,
   };
   const hash = chainHash(prevHash, record);
-  await tx.insert(auditEvents).values({ ...record, occurredAt: new Date(record.occurredAt), prevHash, hash });
+  // details is stored as the exact canonical bytes the hash covers for it (db/schema/audit.ts).
+  await tx.insert(auditEvents).values({ ...record, occurredAt: new Date(record.occurredAt), details: canonicalJson(record.details), prevHash, hash });
   return { seq, hash };
 }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { signedInCaller } from "@/test/support/callers";
 import { appendAuditEvent } from "./append-audit-event";
+import { getAuditEvent, listAuditEvents } from "./queries";
 import { verifyChain } from "./verify-chain";
 
 const request = { correlationId: "test-correlation", ip: "127.0.0.1", userAgent: "vitest" };
@@ -75,5 +76,27 @@ describe("audit table is append-only", () => {
     ).rejects.toThrow(/append-only/);
     const [count] = await database.owner`select count(*)::int as n from audit_events`;
     expect(count?.n).toBe(1);
+  });
+});
+
+describe("audit details stored as canonical JSON text", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  it("is stored canonical, read back as the object by the audit queries, and filterable as jsonb", async () => {
+    const details = { zeta: "last", alpha: { list: [3, 1.5, null, "Zoë"], nested: true }, amount: "12.50" };
+    const { seq } = await database.app.db.transaction((tx) =>
+      appendAuditEvent(tx, { actor: { type: "service", id: "test" }, action: "test.details", outcome: "success", details, request }),
+    );
+    const [stored] = await database.owner`select details, details::jsonb->'alpha'->>'nested' as nested from audit_events where seq = ${seq}`;
+    expect(stored?.details).toBe('{"alpha":{"list":[3,1.5,null,"Zoë"],"nested":true},"amount":"12.50","zeta":"last"}');
+    expect(stored?.nested).toBe("true");
+    expect((await getAuditEvent(database.app.db, seq))?.details).toEqual(details);
+    const page = await listAuditEvents(database.app.db, { action: "test.details", limit: 10 });
+    expect(page.items.map((item) => item.details)).toEqual([details]);
+    expect(await verifyChain(database.app.sql)).toMatchObject({ ok: true, checked: 1 });
   });
 });

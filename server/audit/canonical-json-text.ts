@@ -43,6 +43,8 @@ interface Member {
   keyStart: number;
   keyEnd: number;
   valueStart: number;
+  /** Just past the value as skipValue found it: writing the value must end exactly there. */
+  valueEnd: number;
 }
 
 class CanonicalTextWriter {
@@ -90,7 +92,7 @@ class CanonicalTextWriter {
       if (byte === quote) break;
       if (byte < 0x20) return -1;
       if (byte === backslash) {
-        const length = this.escapeLength(index);
+        const length = stringifyEscapeLength(source, index, this.end);
         if (length < 0) return -1;
         for (let step = 0; step < length; step += 1) out[target + step] = source[index + step] as number;
         index += length;
@@ -123,19 +125,6 @@ class CanonicalTextWriter {
     return false;
   }
 
-  /** The length of the escape at index when JSON.stringify would write exactly it, else -1. */
-  private escapeLength(index: number): number {
-    const kind = this.source[index + 1] as number;
-    if (shortEscapes.has(kind)) return 2;
-    if (kind !== 0x75 || index + 6 > this.end) return -1; // \u00XX, lowercase, for other controls only
-    if (this.source[index + 2] !== zero || this.source[index + 3] !== zero) return -1;
-    const high = this.source[index + 4] as number;
-    const low = this.source[index + 5] as number;
-    const lowValue = low >= zero && low <= nine ? low - zero : low >= 0x61 && low <= 0x66 ? low - 0x61 + 10 : -1;
-    if ((high !== zero && high !== 0x31) || lowValue < 0) return -1;
-    return shortEscapedControls.has((high - zero) * 16 + lowValue) ? -1 : 6;
-  }
-
   private object(cursor: number, depth: number): number {
     const members = this.members();
     if (members === null) return -1;
@@ -154,7 +143,8 @@ class CanonicalTextWriter {
       out[target++] = colon;
       this.position = member.valueStart;
       target = this.value(target, depth + 1);
-      if (target < 0) return -1;
+      // A value followed by stray bytes (1x, truex) is not JSON, though its prefix was written.
+      if (target < 0 || this.position !== member.valueEnd) return -1;
     }
     out[target] = closeBrace;
     this.position = after;
@@ -179,8 +169,9 @@ class CanonicalTextWriter {
       if (this.source[this.position] !== colon) return null;
       this.position += 1;
       this.skipSpace();
-      members.push({ keyStart, keyEnd, valueStart: this.position });
+      const valueStart = this.position;
       if (!this.skipValue()) return null;
+      members.push({ keyStart, keyEnd, valueStart, valueEnd: this.position });
       this.skipSpace();
       const next = this.source[this.position];
       this.position += 1;
@@ -296,6 +287,19 @@ class CanonicalTextWriter {
   }
 }
 
+/** The length of the escape at index when JSON.stringify would write exactly it, else -1. */
+function stringifyEscapeLength(source: Buffer, index: number, end: number): number {
+  const kind = source[index + 1] as number;
+  if (shortEscapes.has(kind)) return 2;
+  if (kind !== 0x75 || index + 6 > end) return -1; // \u00XX, lowercase, for other controls only
+  if (source[index + 2] !== zero || source[index + 3] !== zero) return -1;
+  const high = source[index + 4] as number;
+  const low = source[index + 5] as number;
+  const lowValue = low >= zero && low <= nine ? low - zero : low >= 0x61 && low <= 0x66 ? low - 0x61 + 10 : -1;
+  if ((high !== zero && high !== 0x31) || lowValue < 0) return -1;
+  return shortEscapedControls.has((high - zero) * 16 + lowValue) ? -1 : 6;
+}
+
 /** A byte loop: for spans this short it beats Buffer#copy, whose argument checks cost more. */
 function copyRange(source: Buffer, start: number, end: number, out: Buffer, cursor: number): number {
   for (let index = start; index < end; index += 1) out[cursor + index - start] = source[index] as number;
@@ -308,4 +312,146 @@ function isDelimiter(byte: number): boolean {
 
 function isNumberByte(byte: number): boolean {
   return (byte >= zero && byte <= nine) || byte === minus || byte === 0x2b || byte === 0x2e || byte === 0x65 || byte === 0x45;
+}
+
+/**
+ * Copies JSON text that is already RFC 8785 canonical, in the subset the writer above handles
+ * directly: no whitespace, object keys printable ASCII without escapes in strictly ascending order
+ * (so no duplicates), strings escaped exactly as JSON.stringify escapes them, integers of at most
+ * 15 digits (not -0), true, false, null; valid UTF-8. Such text is byte for byte
+ * canonicalJson(JSON.parse(text)), so it is copied as it is, which is how appendAuditEvent stores
+ * details. Anything else is declined (-1), and the caller canonicalises it as before.
+ */
+export function copyCanonicalJsonText(source: Buffer, start: number, end: number, out: Buffer, cursor: number): number {
+  checked = source;
+  checkedEnd = end;
+  checkedPosition = start;
+  checkedNonAscii = false;
+  const canonical = checkValue(0) && checkedPosition === end && (!checkedNonAscii || isUtf8(source.subarray(start, end)));
+  checked = emptyBuffer;
+  if (!canonical) return -1;
+  return copyRange(source, start, end, out, cursor);
+}
+
+// The checker's state, module-level so that checking a short text allocates nothing.
+const emptyBuffer: Buffer = Buffer.alloc(0);
+let checked = emptyBuffer;
+let checkedEnd = 0;
+let checkedPosition = 0;
+let checkedNonAscii = false;
+
+function checkValue(depth: number): boolean {
+  const first = checked[checkedPosition];
+  if (first === quote) return checkString();
+  if (first === openBrace) return depth < depthMax && checkObject(depth);
+  if (first === openBracket) return depth < depthMax && checkArray(depth);
+  if (first === minus || (first !== undefined && first >= zero && first <= nine)) return checkInteger();
+  return checkLiteral();
+}
+
+function checkObject(depth: number): boolean {
+  checkedPosition += 1;
+  if (checked[checkedPosition] === closeBrace) {
+    checkedPosition += 1;
+    return true;
+  }
+  let previousStart = -1;
+  let previousEnd = -1;
+  for (;;) {
+    if (checked[checkedPosition] !== quote) return false;
+    const keyStart = checkedPosition + 1;
+    let keyEnd = keyStart;
+    for (;;) {
+      if (keyEnd >= checkedEnd) return false;
+      const byte = checked[keyEnd] as number;
+      if (byte === quote) break;
+      if (byte < 0x20 || byte === backslash || byte > 0x7e) return false;
+      keyEnd += 1;
+    }
+    if (previousStart >= 0 && !keyAscends(previousStart, previousEnd, keyStart, keyEnd)) return false;
+    previousStart = keyStart;
+    previousEnd = keyEnd;
+    if (checked[keyEnd + 1] !== colon) return false;
+    checkedPosition = keyEnd + 2;
+    if (!checkValue(depth + 1)) return false;
+    const next = checked[checkedPosition];
+    checkedPosition += 1;
+    if (next === closeBrace) return true;
+    if (next !== comma) return false;
+  }
+}
+
+/** Whether key a sorts strictly before key b: bytewise, a proper prefix first (ASCII, so UTF-16 order). */
+function keyAscends(aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+  const common = Math.min(aEnd - aStart, bEnd - bStart);
+  for (let offset = 0; offset < common; offset += 1) {
+    const difference = (checked[aStart + offset] as number) - (checked[bStart + offset] as number);
+    if (difference !== 0) return difference < 0;
+  }
+  return aEnd - aStart < bEnd - bStart;
+}
+
+function checkArray(depth: number): boolean {
+  checkedPosition += 1;
+  if (checked[checkedPosition] === closeBracket) {
+    checkedPosition += 1;
+    return true;
+  }
+  for (;;) {
+    if (!checkValue(depth + 1)) return false;
+    const next = checked[checkedPosition];
+    checkedPosition += 1;
+    if (next === closeBracket) return true;
+    if (next !== comma) return false;
+  }
+}
+
+/** A string whose escapes are exactly the ones JSON.stringify writes (as CanonicalTextWriter#string). */
+function checkString(): boolean {
+  let index = checkedPosition + 1;
+  for (;;) {
+    if (index >= checkedEnd) return false;
+    const byte = checked[index] as number;
+    if (byte === quote) break;
+    if (byte < 0x20) return false;
+    if (byte === backslash) {
+      const length = stringifyEscapeLength(checked, index, checkedEnd);
+      if (length < 0) return false;
+      index += length;
+      continue;
+    }
+    if (byte > 0x7f) checkedNonAscii = true;
+    index += 1;
+  }
+  checkedPosition = index + 1;
+  return true;
+}
+
+/** An integer of 1 to 15 digits without a leading zero, or 0 (not -0), followed by no fraction or exponent. */
+function checkInteger(): boolean {
+  const negative = checked[checkedPosition] === minus;
+  const first = checkedPosition + (negative ? 1 : 0);
+  let index = first;
+  while (index < checkedEnd) {
+    const byte = checked[index] as number;
+    if (byte < zero || byte > nine) break;
+    index += 1;
+  }
+  const digits = index - first;
+  if (digits === 0 || digits > exactDigitsMax) return false;
+  if (checked[first] === zero && (digits > 1 || negative)) return false;
+  const next = checked[index];
+  if (next === 0x2e || next === 0x65 || next === 0x45) return false; // . e E
+  checkedPosition = index;
+  return true;
+}
+
+function checkLiteral(): boolean {
+  for (const literal of literals) {
+    if (checkedPosition + literal.length <= checkedEnd && checked.compare(literal, 0, literal.length, checkedPosition, checkedPosition + literal.length) === 0) {
+      checkedPosition += literal.length;
+      return true;
+    }
+  }
+  return false;
 }

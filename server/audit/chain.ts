@@ -11,6 +11,8 @@ export type AuditOutcome = "success" | "denied" | "failed";
  * Exactly the fields that are hashed, in the shape any independent tool rebuilds from a row:
  * hash = SHA-256( bytes(prev_hash) || UTF-8( RFC 8785 canonical JSON of this object ) ).
  * occurredAt is the ISO 8601 UTC form with milliseconds; absent optional fields are null.
+ * details is JSON.parse of the text column audit_events.details, which appendAuditEvent fills with
+ * canonicalJson(details), so for new rows the column holds exactly the bytes hashed for that member.
  */
 export interface HashedAuditRecord {
   seq: number;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeCopyRow, jsonbStyleText, type DetailsText } from "@/test/support/binary-copy";
-import { writeCanonicalJsonText } from "./canonical-json-text";
+import { copyCanonicalJsonText, writeCanonicalJsonText } from "./canonical-json-text";
 import { canonicalJson, canonicalRecordJson, type HashedAuditRecord } from "./chain";
 import { referenceCanonicalRecord, RowFields, writeCanonicalRecord } from "./copy-row";
 import type { StoredAuditRow } from "./verify-chain";
@@ -65,8 +65,10 @@ function direct(bytes: Buffer, fields: RowFields): string | null {
 describe("writeCanonicalRecord: canonical bytes straight from a binary COPY row", () => {
   it("equals canonicalRecordJson of the record whenever it writes, for random records", () => {
     fc.assert(
-      fc.property(storedRow, fc.boolean(), (row, respell) => {
-        const { bytes, fields } = readRow(row, respell ? numberSpellings : undefined);
+      // details as appendAuditEvent stores it (canonical), as jsonb printed it before migration 0012,
+      // and with numbers spelled as jsonb may spell them.
+      fc.property(storedRow, fc.constantFrom<DetailsText>(canonicalJson, jsonbStyleText, numberSpellings), (row, spell) => {
+        const { bytes, fields } = readRow(row, spell);
         const expected = canonicalRecordJson(row);
         expect(referenceCanonicalRecord(bytes, fields)).toBe(expected);
         const written = direct(bytes, fields);
@@ -161,5 +163,107 @@ describe("writeCanonicalJsonText: RFC 8785 from jsonb's text", () => {
     const text = '{"note": "tab\\t \\"q\\" \\\\ \\u001f Zoë 😀", "list": [[], [1, [2.50, {"z": null, "y": false}]]]}';
     expect(written(text)).toBe(canonicalJson(JSON.parse(text)));
     expect(written(text)).not.toBeNull();
+  });
+});
+
+describe("copyCanonicalJsonText: details stored canonical are copied as they are", () => {
+  function copied(source: Buffer): string | null {
+    const out = Buffer.alloc(source.length + 64);
+    const length = copyCanonicalJsonText(source, 0, source.length, out, 0);
+    return length < 0 ? null : out.toString("utf8", 0, length);
+  }
+  const copiedText = (text: string) => copied(Buffer.from(text, "utf8"));
+
+  it("copies only text that is canonicalJson(JSON.parse(text)), for random values however spelled", () => {
+    const value = fc.oneof(details, fc.jsonValue(), fc.array(details));
+    fc.assert(
+      fc.property(value, fc.constantFrom(canonicalJson, jsonbStyleText, numberSpellings, (v: unknown) => JSON.stringify(v), (v: unknown) => JSON.stringify(v, null, 2)), (candidate, spell) => {
+        const text = spell(candidate);
+        const output = copiedText(text);
+        if (output !== null) expect(output).toBe(canonicalJson(JSON.parse(text)));
+        if (output !== null) expect(output).toBe(text);
+      }),
+      { numRuns: 1000 },
+    );
+  }, 60_000);
+
+  it("never writes from a stored text with one byte changed unless it equals canonicalJson(JSON.parse(text))", () => {
+    // details is a text column now: once its check constraint is gone it can hold anything.
+    fc.assert(
+      fc.property(details, fc.constantFrom<DetailsText>(canonicalJson, jsonbStyleText, numberSpellings), fc.nat(), fc.integer({ min: 0, max: 255 }), (value, spell, at, byte) => {
+        const source = Buffer.from(spell(value), "utf8");
+        source[at % source.length] = byte;
+        const out = Buffer.alloc(source.length * 6 + 64);
+        const length = writeCanonicalJsonText(source, 0, source.length, out, 0);
+        if (length < 0) return;
+        expect(out.toString("utf8", 0, length)).toBe(canonicalJson(JSON.parse(source.toString("utf8"))));
+      }),
+      { numRuns: 3000 },
+    );
+  }, 60_000);
+
+  it("never copies a canonical text with one byte changed unless the result is canonical too", () => {
+    fc.assert(
+      fc.property(details, fc.nat(), fc.integer({ min: 0, max: 255 }), (value, at, byte) => {
+        const source = Buffer.from(canonicalJson(value), "utf8");
+        source[at % source.length] = byte;
+        const output = copied(source);
+        if (output === null) return;
+        expect(output).toBe(canonicalJson(JSON.parse(source.toString("utf8"))));
+      }),
+      { numRuns: 3000 },
+    );
+  }, 60_000);
+
+  it("copies the details the application writes, including escapes JSON.stringify writes and non-ASCII strings", () => {
+    for (const value of [
+      {},
+      { method: "password", sessionId: "0195a3c2-7d1e-7c4b-8f3a-2b9d4e6f1a0c" },
+      { checked: 41, elapsedMs: 1234, firstBreak: null, headSeq: 41, ok: true },
+      { amount: "1250.00", nested: { a: [], b: [1, -2, 0, true, false, null, "x"] }, "10": "ten", "9": "nine", A: 1, a: 2, "a!": 3 },
+      { note: 'tab\t "q" \\ \u001f \u0000 Zoë 😀 \u2028', big: 123456789012345, small: -123456789012345 },
+    ]) {
+      const text = canonicalJson(value);
+      expect(copiedText(text)).toBe(text);
+    }
+  });
+
+  it("declines text that is not canonical, or not provably so, whatever it means", () => {
+    for (const text of [
+      '{"a": 1}', // whitespace
+      '{"b":1,"a":2}', // keys out of order
+      '{"a":1,"a":1}', // a duplicate key
+      '{"a":1,"a!":2,"a":3}',
+      '{"a\\"b":1}', // an escaped key
+      '{"é":1}', // a non-ASCII key
+      '"\\u00e9"',
+      '"\\/"',
+      '"\\u0008"', // \b is the canonical escape
+      '"\\u001F"', // canonical hex is lowercase
+      '"\\ud83d\\ude00"',
+      "-0",
+      "1.0",
+      "1e2",
+      "0.5", // canonical, but left to the writer
+      "01",
+      "1234567890123456",
+      "[1,]",
+      "[1 ]",
+      '{"a":1}x',
+      '{"a":1',
+      "tru",
+      "nul",
+      "",
+    ]) {
+      expect(copiedText(text), text).toBeNull();
+    }
+    expect(copied(Buffer.from([0x22, 0xc3, 0x28, 0x22]))).toBeNull(); // invalid UTF-8
+    expect(copied(Buffer.from([0x22, 0xed, 0xa0, 0x80, 0x22]))).toBeNull(); // an encoded lone surrogate
+  });
+
+  it("nests no deeper than the other fast paths, leaving deeper text to them", () => {
+    const deep = "[".repeat(40) + "]".repeat(40);
+    expect(copiedText(deep)).toBeNull();
+    expect(copiedText("[".repeat(32) + "]".repeat(32))).toBe("[".repeat(32) + "]".repeat(32));
   });
 });

@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import { writeCanonicalJsonText } from "./canonical-json-text";
+import { copyCanonicalJsonText, writeCanonicalJsonText } from "./canonical-json-text";
 import { canonicalJson, canonicalRecordJson, hashedFields, type HashedAuditRecord } from "./chain";
 
 /**
@@ -7,7 +7,7 @@ import { canonicalJson, canonicalRecordJson, hashedFields, type HashedAuditRecor
  * from those fields. The COPY query, the field order and the canonical member order all derive
  * from the column list below.
  */
-type ColumnKind = "int8" | "timestamp" | "text" | "jsonb";
+type ColumnKind = "int8" | "timestamp" | "text" | "json";
 
 const columns = [
   { sql: "seq::int8", kind: "int8", field: "seq" },
@@ -21,7 +21,7 @@ const columns = [
   { sql: "correlation_id::text", kind: "text", field: "correlationId" },
   { sql: "ip::text", kind: "text", field: "ip" },
   { sql: "user_agent::text", kind: "text", field: "userAgent" },
-  { sql: "details::jsonb", kind: "jsonb", field: "details" },
+  { sql: "details::text", kind: "json", field: "details" },
   { sql: "prev_hash::text", kind: "text", field: null },
   { sql: "hash::text", kind: "text", field: null },
 ] as const satisfies readonly { sql: string; kind: ColumnKind; field: keyof HashedAuditRecord | null }[];
@@ -116,16 +116,10 @@ export function decodeRecord(bytes: Buffer, fields: RowFields): HashedAuditRecor
     if (column.kind === "int8") record[column.field] = rowSeq(bytes, fields);
     else if (start < 0) record[column.field] = null;
     else if (column.kind === "timestamp") record[column.field] = isoFromPostgresMicros(bytes, start);
-    else if (column.kind === "jsonb") record[column.field] = JSON.parse(jsonbText(bytes, start, end));
+    else if (column.kind === "json") record[column.field] = JSON.parse(bytes.toString("utf8", start, end));
     else record[column.field] = bytes.toString("utf8", start, end);
   });
   return record as unknown as HashedAuditRecord;
-}
-
-/** jsonb's binary form is a version byte, 1, followed by the JSON text. */
-function jsonbText(bytes: Buffer, start: number, end: number): string {
-  if (bytes[start] !== 1) throw new Error(`unsupported jsonb format version ${bytes[start]}`);
-  return bytes.toString("utf8", start + 1, end);
 }
 
 const quoteByte = 0x22;
@@ -145,8 +139,9 @@ const nullBytes = Buffer.from("null", "latin1");
  * The twelve member names are fixed and sorted, so the JSON is constant fragments around values.
  * A text value whose bytes hold no quote, backslash or control byte is exactly the quoted string
  * JSON.stringify (and so RFC 8785) would write, non-ASCII included when it is valid UTF-8; anything
- * else takes the reference path. details arrives as jsonb's text, whose key order and spacing are
- * not canonical, so it is parsed and canonicalised.
+ * else takes the reference path. details is JSON text: canonical as appendAuditEvent stores it,
+ * and then copied as it is once checked; any other JSON text (jsonb's, in rows written before
+ * migration 0012) is canonicalised.
  */
 export function writeCanonicalRecord(out: Buffer, offset: number, bytes: Buffer, fields: RowFields): number {
   let cursor = offset;
@@ -259,14 +254,21 @@ function writePlainString(bytes: Buffer, start: number, end: number, out: Buffer
 }
 
 /**
- * details: jsonb's text written canonically where the direct path can, else parsed and serialised
- * by canonicalJson; text that would not fit is left to the reference path, which streams.
+ * details: copied when it is canonical already, else written canonically from its bytes where the
+ * direct path can, else parsed and serialised by canonicalJson. Text that is not JSON, or would
+ * not fit, is left to the reference path, which reports or streams it.
  */
 function writeDetails(bytes: Buffer, start: number, end: number, out: Buffer, cursor: number): number {
-  if (bytes[start] !== 1) throw new Error(`unsupported jsonb format version ${bytes[start]}`);
-  const written = writeCanonicalJsonText(bytes, start + 1, end, out, cursor);
+  const copied = copyCanonicalJsonText(bytes, start, end, out, cursor);
+  if (copied >= 0) return copied;
+  const written = writeCanonicalJsonText(bytes, start, end, out, cursor);
   if (written >= 0) return written;
-  const text = canonicalJson(JSON.parse(jsonbText(bytes, start, end)));
+  let text: string;
+  try {
+    text = canonicalJson(JSON.parse(bytes.toString("utf8", start, end)));
+  } catch {
+    return -1;
+  }
   if (cursor + Buffer.byteLength(text, "utf8") > out.length) return -1;
   return cursor + out.write(text, cursor, "utf8");
 }

@@ -60,9 +60,9 @@ describe("exporting a proof bundle (GET /api/audit/proof/:seq)", () => {
     expect(result.bundle).toMatchObject({ seq: 2, segment: expect.any(Array) });
     const [checkpoint] = await database.owner`select seq::int from audit_checkpoints`;
     expect(result.bundle.checkpoint.seq).toBe(checkpoint?.seq);
-    const [onDemand] = await database.owner`select details from audit_events where action = 'audit.checkpoint'`;
+    const [onDemand] = await database.owner`select details::jsonb as details from audit_events where action = 'audit.checkpoint'`;
     expect(onDemand?.details).toMatchObject({ trigger: "proof" });
-    const [download] = await database.owner`select actor_id, target_id, details from audit_events where action = 'audit.proof_export'`;
+    const [download] = await database.owner`select actor_id, target_id, details::jsonb as details from audit_events where action = 'audit.proof_export'`;
     expect(download).toMatchObject({ actor_id: auditor.staffId, target_id: "2", details: { seq: 2, checkpointSeq: checkpoint?.seq } });
 
     // A record an existing checkpoint covers reuses it: no second checkpoint.

@@ -70,7 +70,7 @@ export async function buildProofBundle(db: Executor, seq: number, keys: TrustedK
         correlationId: row.correlationId,
         ip: row.ip,
         userAgent: row.userAgent,
-        details: row.details,
+        details: JSON.parse(row.details) as Record<string, unknown>,
       },
       prevHash: row.prevHash,
       hash: row.hash,

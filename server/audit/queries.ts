@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { auditEvents, staff } from "@/db/schema";
+import { auditDetails, auditEvents, staff } from "@/db/schema";
 import type { AuditEventView, ListAuditInput } from "./schemas";
 
 const columns = {
@@ -16,7 +16,7 @@ const columns = {
   correlationId: auditEvents.correlationId,
   ip: auditEvents.ip,
   userAgent: auditEvents.userAgent,
-  details: auditEvents.details,
+  details: auditDetails,
   prevHash: auditEvents.prevHash,
   hash: auditEvents.hash,
 };

@@ -65,8 +65,55 @@ describe("audit:verify against a tampered copy", () => {
 
   it("changing one byte of details is a hash mismatch at that row", async () => {
     const table = await copy();
-    await database.owner.unsafe(`update ${table} set details = jsonb_set(details, '{to}', '"financf"') where seq = 7`);
+    await database.owner.unsafe(`update ${table} set details = replace(details, '"finance"', '"financf"') where seq = 7`);
     expect((await verify(table)).firstBreak).toMatchObject({ seq: 7, reason: "hash_mismatch" });
+    const respelled = await copy();
+    await database.owner.unsafe(`update ${respelled} set details = jsonb_set(details::jsonb, '{to}', '"financf"')::text where seq = 7`);
+    expect((await verify(respelled)).firstBreak).toMatchObject({ seq: 7, reason: "hash_mismatch" });
+  });
+
+  it("details are stored as the canonical JSON that the hash covers", async () => {
+    const rows = await database.owner`select details from audit_events order by seq`;
+    expect(rows.every((row) => row.details === canonicalJson(JSON.parse(row.details)))).toBe(true);
+    expect(rows[3]?.details).toBe('{"from":"support","index":3,"to":"finance"}');
+  });
+
+  it("details spelled differently with the same value verify: the hash covers the value, which every reader of the text sees", async () => {
+    const table = await copy();
+    // jsonb's spelling (spaces, its own key order), as rows written before migration 0012 hold.
+    await database.owner.unsafe(`update ${table} set details = details::jsonb::text where seq = 4`);
+    const [row] = await database.owner.unsafe(`select details from ${table} where seq = 4`);
+    expect(row?.details).toBe('{"to": "finance", "from": "support", "index": 3}');
+    expect(await verify(table)).toMatchObject({ ok: true, checked: recordCount });
+  });
+
+  it("a duplicate key in details is read as JSON.parse and jsonb both read it, the last value: a hash mismatch when that changes it", async () => {
+    const table = await copy();
+    await database.owner.unsafe(`update ${table} set details = '{"from":"support","index":8,"to":"finance","to":"admin"}' where seq = 9`);
+    const [seen] = await database.owner.unsafe(`select details::jsonb->>'to' as "to" from ${table} where seq = 9`);
+    expect(seen?.to).toBe("admin");
+    expect((await verify(table)).firstBreak).toMatchObject({ seq: 9, reason: "hash_mismatch" });
+  });
+
+  it("details that are not JSON, or hold a number JSON.parse cannot represent, are a hash mismatch, not an exception", async () => {
+    // The second is the honest value followed by a stray byte: a parser that stopped after the
+    // number would rebuild the honest bytes, and the row would verify.
+    for (const text of ['{"from":"support","index":4,"to":"finance"', '{"from":"support","index":4x,"to":"finance"}', "not json", '{"from":"support","index":1e400,"to":"finance"}']) {
+      const table = await copy();
+      await database.owner.unsafe(`update ${table} set details = $1 where seq = 5`, [text]);
+      expect((await verify(table)).firstBreak).toMatchObject({ seq: 5, reason: "hash_mismatch" });
+    }
+  });
+
+  it("the live table refuses details that are not a JSON object", async () => {
+    for (const text of ["not json", "[1]", '"text"']) {
+      await expect(
+        database.owner.begin(async (sql) => {
+          await sql`alter table audit_events disable trigger audit_events_check_link`;
+          await sql`insert into audit_events (seq, occurred_at, actor_type, actor_id, action, outcome, details, prev_hash, hash) values (${recordCount + 1}, now(), 'service', 'x', 'x.y', 'success', ${text}, ${"a".repeat(64)}, ${"b".repeat(64)})`;
+        }),
+      ).rejects.toThrow(/audit_events_details_object|invalid input syntax for type json/);
+    }
   });
 
   it("changing a time by one millisecond is a hash mismatch at that row", async () => {
@@ -167,10 +214,10 @@ describe("audit:verify against a tampered copy", () => {
         correlationId: row.correlation_id,
         ip: row.ip,
         userAgent: row.user_agent,
-        details: { ...row.details, to: "admin" },
+        details: { ...JSON.parse(row.details), to: "admin" },
       };
       const hash = chainHash(previous, record);
-      await database.owner.unsafe(`update ${table} set details = ($1::text)::jsonb, prev_hash = $2, hash = $3 where seq = $4`, [
+      await database.owner.unsafe(`update ${table} set details = $1, prev_hash = $2, hash = $3 where seq = $4`, [
         canonicalJson(record.details),
         previous,
         hash,

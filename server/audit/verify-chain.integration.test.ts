@@ -1,7 +1,10 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { chainHash, genesisHash, type HashedAuditRecord } from "./chain";
+import { migrationsFolder } from "@/db/migrate";
+import { canonicalJson, chainHash, genesisHash, type HashedAuditRecord } from "./chain";
 import { verifyChain, type StoredAuditRow } from "./verify-chain";
 import { verifyChainInParallel } from "./verify-chain-parallel";
 
@@ -50,8 +53,12 @@ describe("verifyChain over binary COPY", () => {
   });
   afterAll(() => database.drop());
 
-  /** A copy of the audit_events layout without its constraints, as an investigator would make. */
-  async function tableWith(rows: StoredAuditRow[]): Promise<string> {
+  /**
+   * A copy of the audit_events layout without its constraints, as an investigator would make.
+   * details as appendAuditEvent stores it (canonical JSON), or as jsonb prints it, which is what
+   * rows written before migration 0012 hold.
+   */
+  async function tableWith(rows: StoredAuditRow[], details: "canonical" | "jsonb" = "canonical"): Promise<string> {
     tables += 1;
     const table = `verify_copy_${tables}`;
     await database.owner.unsafe(`create table ${table} as select * from audit_events with no data`);
@@ -68,7 +75,8 @@ describe("verifyChain over binary COPY", () => {
         correlation_id: row.correlationId,
         ip: row.ip,
         user_agent: row.userAgent,
-        details: row.details,
+        // jsonb_populate_recordset stores an object in a text column as jsonb's text of it.
+        details: details === "canonical" ? canonicalJson(row.details) : row.details,
         prev_hash: row.prevHash,
         hash: row.hash,
       }));
@@ -121,7 +129,7 @@ describe("verifyChain over binary COPY", () => {
     it("in parallel ranges (worker threads, own connections) reports exactly what one walk reports", async () => {
       expect(await expectParallelAgrees(table, 2)).toMatchObject({ ok: true, checked: 120_000 });
       expect(await expectParallelAgrees(table, 3)).toMatchObject({ ok: true, checked: 120_000 });
-      // With 2 threads the ranges are seq 1-60,000 and 60,001 on: the seam row is 60,001.
+      // With 2 threads the ranges are 8 spans of 15,000 seqs: rows 30,001, 60,001 and 90,001 are seam rows.
       const cases: [string, object][] = [
         [`update %s set details = '{"amount": "1.00"}' where seq = 90001`, { checked: 90_000, firstBreak: { seq: 90_001, reason: "hash_mismatch" } }],
         [`update %s set details = '{"amount": "1.00"}' where seq = 60001`, { checked: 60_000, firstBreak: { seq: 60_001, reason: "hash_mismatch" } }],
@@ -154,17 +162,40 @@ describe("verifyChain over binary COPY", () => {
       };
     });
     const table = await tableWith(rows);
+    const jsonbSpelled = await tableWith(rows, "jsonb");
     const odd = postgres(database.ownerUrl, {
       max: 1,
       onnotice: () => undefined,
       connection: { TimeZone: "Pacific/Chatham", DateStyle: "SQL, DMY", extra_float_digits: "-5", IntervalStyle: "sql_standard" },
     });
     try {
-      const result = await verifyChain(odd, { table: table });
-      expect(result).toMatchObject({ ok: true, checked: rows.length, headHash: rows[rows.length - 1]?.hash });
+      for (const each of [table, jsonbSpelled]) {
+        const result = await verifyChain(odd, { table: each });
+        expect(result).toMatchObject({ ok: true, checked: rows.length, headHash: rows[rows.length - 1]?.hash });
+      }
     } finally {
       await odd.end({ timeout: 2 });
     }
+  });
+
+  it("migration 0012 turns jsonb details into text that verifies as before, awkward values included", async () => {
+    const rows = buildChain(30, (seq) => ({
+      ...plainRecord(seq),
+      details: { note: `Zürich "${seq}" \\ 😀\u2028`, amount: seq % 2 === 0 ? 1.5 : 10, big: 1e21, list: [2.5, -0, null, true], "10": 1, "9": 2, é: "accent" },
+    }));
+    tables += 1;
+    const table = `verify_copy_${tables}`;
+    // The layout before the migration, details as jsonb, written as the writer always wrote it.
+    await database.owner.unsafe(`create table ${table} (like audit_events)`);
+    await database.owner.unsafe(`alter table ${table} alter column details type jsonb using details::jsonb`);
+    await database.owner.unsafe(`insert into ${table} select * from jsonb_populate_recordset(null::${table}, $1::text::jsonb)`, [
+      JSON.stringify(rows.map((row) => ({ seq: row.seq, occurred_at: row.occurredAt, actor_type: row.actorType, actor_id: row.actorId, action: row.action, target_type: row.targetType, target_id: row.targetId, outcome: row.outcome, correlation_id: row.correlationId, ip: row.ip, user_agent: row.userAgent, details: row.details, prev_hash: row.prevHash, hash: row.hash }))),
+    ]);
+    const migration = readFileSync(path.join(migrationsFolder, "0012_audit_details_canonical_text.sql"), "utf8");
+    for (const statement of migration.split("--> statement-breakpoint")) await database.owner.unsafe(statement.replaceAll('"audit_events"', `"${table}"`).replace("audit_events_details_object", `${table}_details_object`));
+    const [type] = await database.owner.unsafe(`select data_type from information_schema.columns where table_name = '${table}' and column_name = 'details'`);
+    expect(type?.data_type).toBe("text");
+    expect(await verifyChain(database.owner, { table })).toMatchObject({ ok: true, checked: rows.length, headHash: rows[rows.length - 1]?.hash });
   });
 
   it("reports a NULL where the application never writes one as a hash mismatch, not an exception", async () => {

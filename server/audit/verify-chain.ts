@@ -190,6 +190,9 @@ export class RangeWalk {
     }
     this.rows += 1;
     const digest = recomputeHash(linkHex, bytes, fields, rowLength);
+    if (digest === null) {
+      return this.stop({ seq, reason: "hash_mismatch", detail: "the record has no canonical JSON form (its details are not JSON, or hold a value RFC 8785 cannot represent)" });
+    }
     if (!fieldEquals(bytes, fields, hashColumn, digest)) {
       return this.stop({ seq, reason: "hash_mismatch", detail: "stored hash does not match the record's contents" });
     }
@@ -243,15 +246,21 @@ function fieldEquals(bytes: Buffer, fields: RowFields, column: number, text: str
 /**
  * SHA-256( bytes(prev_hash) || UTF-8( canonical JSON ) ), the bytes assembled straight from the
  * COPY fields; rows the direct path declines (or too big for the scratch buffer) are decoded and
- * hashed by chainHash, the reference. The hex write decodes prev_hash as chainHash does.
+ * hashed by chainHash, the reference. The hex write decodes prev_hash as chainHash does. Null when
+ * the record has no canonical form: details that are not JSON (a stored text column can hold
+ * anything once its check constraint is gone) or a value canonicalJson refuses.
  */
-function recomputeHash(linkHex: string, bytes: Buffer, fields: RowFields, rowLength: number): string {
+function recomputeHash(linkHex: string, bytes: Buffer, fields: RowFields, rowLength: number): string | null {
   if (rowLength <= directRowBytesMax && linkHex.length <= 128) {
     const prevLength = scratch.write(linkHex, 0, "hex");
     const length = writeCanonicalRecord(scratch, prevLength, bytes, fields);
     if (length >= 0) return hash("sha256", new Uint8Array(scratch.buffer, scratch.byteOffset, prevLength + length), "hex");
   }
-  return chainHash(linkHex, decodeRecord(bytes, fields));
+  try {
+    return chainHash(linkHex, decodeRecord(bytes, fields));
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -1,23 +1,31 @@
 /**
- * A worker thread of verifyChainInParallel: walks one seq range over its own connection and posts
- * the range's outcome (or the error that stopped it) back.
+ * A worker thread of verifyChainInParallel: connects once, says it is ready, then walks each seq
+ * range it is sent over its own connection and posts the range's outcome (or the error that
+ * stopped it) back. It runs until the parent terminates it.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import postgres from "postgres";
-import type { RangeReply, RangeTask } from "./verify-chain-parallel";
+import type { RangeReply, RangeRequest, RangeWorkerSetup } from "./verify-chain-parallel";
 import { RangeWalk, streamRange } from "./verify-chain";
 
-async function walkRange(task: RangeTask): Promise<RangeReply> {
-  const sql = postgres(task.url, { max: 1, onnotice: () => undefined });
+const setup = workerData as RangeWorkerSetup;
+const sql = postgres(setup.url, { max: 1, onnotice: () => undefined });
+
+async function walkRange({ range }: RangeRequest): Promise<RangeReply> {
   try {
-    const walk = new RangeWalk(task.marks);
-    await streamRange(sql, task.table, task.range, walk);
+    const walk = new RangeWalk(setup.marks);
+    await streamRange(sql, setup.table, range, walk);
     return { outcome: walk.outcome() };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
-  } finally {
-    await sql.end({ timeout: 2 });
   }
 }
 
-parentPort?.postMessage(await walkRange(workerData as RangeTask));
+const reply = (message: RangeReply) => parentPort?.postMessage(message);
+try {
+  await sql`select 1`;
+  reply({ ready: true });
+} catch (error) {
+  reply({ error: error instanceof Error ? error.message : String(error) });
+}
+parentPort?.on("message", (request: RangeRequest) => void walkRange(request).then(reply));

@@ -35,7 +35,7 @@ describe("sign-in, sessions and throttling", () => {
     const unknown = await signIn(database.app.db, { email: "nobody@countersign.test", password: "whatever" }, from("10.2.0.1"), policy);
     expect(wrong).toEqual({ ok: false, reason: "invalid_credentials" });
     expect(unknown).toEqual({ ok: false, reason: "invalid_credentials" });
-    const audit = await database.owner`select actor_type, outcome, details->>'reason' as reason from audit_events where action = 'auth.sign_in' and outcome = 'failed' and ip = '10.2.0.1' order by seq`;
+    const audit = await database.owner`select actor_type, outcome, details::jsonb->>'reason' as reason from audit_events where action = 'auth.sign_in' and outcome = 'failed' and ip = '10.2.0.1' order by seq`;
     expect(audit.map((row) => [row.actor_type, row.reason])).toEqual([
       ["staff", "wrong_password"],
       ["anonymous", "unknown_account"],

@@ -312,7 +312,7 @@ describe("the outbox dispatcher", () => {
     const [after] = await database.owner`select d.status::text as letter, d.error_class, o.status::text as delivery, e.status::text as event
       from dead_letters d join outbox_deliveries o on o.event_id = d.outbox_event_id and o.handler = d.handler join outbox_events e on e.id = d.outbox_event_id where d.id = ${id}`;
     expect(after).toEqual({ letter: "dead", error_class: "HANDLER_NOT_CONFIGURED", delivery: "dead", event: "dead" });
-    const audits = await database.owner`select actor_type::text, details->>'handler' as handler from audit_events where action = 'deadletter.replay_returned' and target_id = ${id}`;
+    const audits = await database.owner`select actor_type::text, details::jsonb->>'handler' as handler from audit_events where action = 'deadletter.replay_returned' and target_id = ${id}`;
     expect(audits).toEqual([{ actor_type: "service", handler: "subscriber:crm" }]);
     // Back in the workbench, an operator can discard it.
     await operator.deadLetters.discard({ id, reason: "subscriber crm was decommissioned" });

@@ -14,7 +14,7 @@
  * - audit verification, every AUDIT_VERIFY_MINUTES: the whole chain against the stored
  *   checkpoints, recorded in audit_verifications for the monitors.
  * Inbox and outbox loops poll, and wake early on a NOTIFY from the insert triggers (the outbox's
- * comes from one transaction at a time: migration 0014). SIGTERM or SIGINT stops claiming, lets
+ * comes from one transaction at a time: migration 0013). SIGTERM or SIGINT stops claiming, lets
  * in-flight work finish (bounded), releases unfinished claims and exits.
  * SIGKILL loses nothing either: claims are leases that run out.
  */

@@ -200,7 +200,7 @@ describe("ledger browsing over a seeded ledger", () => {
     await expect(compliance.caller.customers.revealPii({ customerId: known.customer_id, reason: "short" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("reason") });
     const revealed = await compliance.caller.customers.revealPii({ customerId: known.customer_id, reason: "caller verification on ticket 42" });
     expect(revealed.email).toBe(known.email);
-    const [audit] = await database.owner`select actor_id, target_id, details from audit_events where action = 'pii.reveal' and outcome = 'success' order by seq desc limit 1`;
+    const [audit] = await database.owner`select actor_id, target_id, details::jsonb as details from audit_events where action = 'pii.reveal' and outcome = 'success' order by seq desc limit 1`;
     expect(audit).toMatchObject({ actor_id: compliance.member.id, target_id: known.customer_id, details: { reason: "caller verification on ticket 42" } });
     expect(JSON.stringify(audit?.details)).not.toContain(known.email);
   });

@@ -123,7 +123,7 @@ describe("integrity monitors", () => {
     expect(await eventsOf(alert.id)).toEqual(["opened", "acknowledged"]);
     await operator.monitoring.resolve({ alertId: alert.id, comment: "Fixed by adjustment request; see ticket." });
     await expect(operator.monitoring.resolve({ alertId: alert.id, comment: "Again" })).rejects.toMatchObject({ code: "CONFLICT" });
-    const audited = await database.owner`select action, outcome::text, details from audit_events where target_id = ${alert.id} and actor_type = 'staff' order by seq`;
+    const audited = await database.owner`select action, outcome::text, details::jsonb as details from audit_events where target_id = ${alert.id} and actor_type = 'staff' order by seq`;
     expect(audited.map((row) => `${row.action}:${row.outcome}`)).toEqual(["alert.acknowledged:success", "alert.acknowledged:failed", "alert.resolved:success", "alert.resolved:failed"]);
     // Either acknowledgement may win the race; the audit record carries the winner's comment.
     const winner = racing[0]?.status === "fulfilled" ? "Mine, checking the cache" : "Mine too";

@@ -15,7 +15,7 @@ describe("reconciliation exceptions workbench", () => {
   let compliance: Awaited<ReturnType<typeof signedInCaller>>;
 
   const exceptionRow = async (id: string) => (await database.owner`select status, resolution, resolved_at, assignee_id, approval_request_id from recon_exceptions where id = ${id}`)[0];
-  const auditOf = (targetId: string) => database.owner`select action, outcome, details from audit_events where target_id = ${targetId} order by seq`;
+  const auditOf = (targetId: string) => database.owner`select action, outcome, details::jsonb as details from audit_events where target_id = ${targetId} order by seq`;
   const balance = async (accountId: string) => (await database.owner`select balance::text as b from account_balances where account_id = ${accountId}`)[0]?.b as string;
 
   beforeAll(async () => {
@@ -50,7 +50,7 @@ describe("reconciliation exceptions workbench", () => {
     const result = await finance.caller.recon.exceptions.assign({ ids, assigneeId: finance2.member.id });
     expect(result).toEqual({ assigneeId: finance2.member.id, changed: 4, unchanged: 0 });
     for (const id of ids) expect((await exceptionRow(id))?.assignee_id).toBe(finance2.member.id);
-    const [record] = await database.owner`select details from audit_events where action = 'recon.exception_assigned' and actor_id = ${finance.member.id} order by seq desc limit 1`;
+    const [record] = await database.owner`select details::jsonb as details from audit_events where action = 'recon.exception_assigned' and actor_id = ${finance.member.id} order by seq desc limit 1`;
     expect((record?.details as { ids: string[] }).ids).toEqual([...ids].sort());
     const mine = await finance.caller.recon.exceptions.list({ runId: run.runId, assignee: finance2.member.id });
     expect(mine.items.map((row) => row.assigneeName)).toEqual(Array(4).fill("Test finance"));

@@ -28,7 +28,7 @@ describe("staff management", () => {
   it("creates a member, normalises the email, and audits it without personal data", async () => {
     const member = await admin.caller.staff.create({ ...valid, idempotencyKey: "create-member-1" });
     expect(member).toMatchObject({ email: "new.member@countersign.test", role: "support", status: "active" });
-    const [audit] = await database.owner`select actor_id, target_id, details from audit_events where action = 'staff.create' order by seq desc limit 1`;
+    const [audit] = await database.owner`select actor_id, target_id, details::jsonb as details from audit_events where action = 'staff.create' order by seq desc limit 1`;
     expect(audit).toMatchObject({ actor_id: admin.member.id, target_id: member.id, details: { role: "support" } });
     expect(JSON.stringify(audit?.details)).not.toMatch(/new\.member|password/i);
   });
@@ -75,7 +75,7 @@ describe("staff management", () => {
   it("a duplicate email is a conflict naming the email field, audited as failed", async () => {
     const error = await admin.caller.staff.create({ ...valid, idempotencyKey: "duplicate-email-1" }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/already exists/) });
-    const [audit] = await database.owner`select outcome, details->>'error' as error from audit_events where action = 'staff.create' order by seq desc limit 1`;
+    const [audit] = await database.owner`select outcome, details::jsonb->>'error' as error from audit_events where action = 'staff.create' order by seq desc limit 1`;
     expect(audit).toMatchObject({ outcome: "failed", error: "EMAIL_TAKEN" });
   });
 
@@ -83,7 +83,7 @@ describe("staff management", () => {
     const member = await admin.caller.staff.create({ ...valid, email: "promote@countersign.test", idempotencyKey: "promote-1" });
     const changed = await admin.caller.staff.changeRole({ staffId: member.id, role: "finance" });
     expect(changed.role).toBe("finance");
-    const [audit] = await database.owner`select details from audit_events where action = 'staff.change_role' order by seq desc limit 1`;
+    const [audit] = await database.owner`select details::jsonb as details from audit_events where action = 'staff.change_role' order by seq desc limit 1`;
     expect(audit?.details).toMatchObject({ from: "support", to: "finance", changed: true });
   });
 
@@ -118,7 +118,7 @@ describe("staff management", () => {
     const updated = await admin.caller.staff.disable({ staffId: target.member.id, reason: "left the company" });
     expect(updated.status).toBe("disabled");
     expect(await resolveSession(database.app.db, target.session.sessionId, { idleMinutes: 30, maxHours: 12 })).toBeNull();
-    const [audit] = await database.owner`select details from audit_events where action = 'staff.disable' order by seq desc limit 1`;
+    const [audit] = await database.owner`select details::jsonb as details from audit_events where action = 'staff.disable' order by seq desc limit 1`;
     expect(audit?.details).toMatchObject({ reason: "left the company", changed: true, sessionsRevoked: 1 });
   });
 

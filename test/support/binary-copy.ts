@@ -1,9 +1,10 @@
 /**
  * Audit rows encoded as PostgreSQL's binary COPY stream with the verifier's column list, so the
  * COPY decoding and the direct canonical bytes can be tested without a server. details is written
- * the way jsonb prints it by default (see jsonbStyleText); a test can pass its own text instead.
+ * as appendAuditEvent stores it, its canonical JSON, by default; a test can pass its own text
+ * instead, such as jsonb's (jsonbStyleText), which rows written before migration 0012 hold.
  */
-import { chainHash, genesisHash, type HashedAuditRecord } from "@/server/audit/chain";
+import { canonicalJson, chainHash, genesisHash, type HashedAuditRecord } from "@/server/audit/chain";
 import type { StoredAuditRow } from "@/server/audit/verify-chain";
 
 const signature = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
@@ -12,13 +13,13 @@ const postgresEpochMs = Date.UTC(2000, 0, 1);
 export type DetailsText = (details: unknown) => string;
 
 /** A header, the rows and the trailer, as one COPY ... TO STDOUT (FORMAT binary) sends them. */
-export function encodeCopyStream(rows: readonly StoredAuditRow[], detailsText: DetailsText = jsonbStyleText): Buffer {
+export function encodeCopyStream(rows: readonly StoredAuditRow[], detailsText: DetailsText = canonicalJson): Buffer {
   const header = Buffer.alloc(signature.length + 8);
   signature.copy(header);
   return Buffer.concat([header, ...rows.map((row) => encodeCopyRow(row, detailsText)), Buffer.from([0xff, 0xff])]);
 }
 
-export function encodeCopyRow(row: StoredAuditRow, detailsText: DetailsText = jsonbStyleText): Buffer {
+export function encodeCopyRow(row: StoredAuditRow, detailsText: DetailsText = canonicalJson): Buffer {
   const values: (Buffer | null)[] = [
     int64(row.seq),
     row.occurredAt === null ? null : int64((Date.parse(row.occurredAt) - postgresEpochMs) * 1000),
@@ -31,7 +32,7 @@ export function encodeCopyRow(row: StoredAuditRow, detailsText: DetailsText = js
     text(row.correlationId),
     text(row.ip),
     text(row.userAgent),
-    row.details === null ? null : Buffer.concat([Buffer.from([1]), Buffer.from(detailsText(row.details), "utf8")]),
+    row.details === null ? null : Buffer.from(detailsText(row.details), "utf8"),
     text(row.prevHash),
     text(row.hash),
   ];

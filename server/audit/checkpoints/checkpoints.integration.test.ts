@@ -54,10 +54,10 @@ async function recomputeFrom(database: TestDatabase, table: string, fromSeq: num
       correlationId: row.correlation_id,
       ip: row.ip,
       userAgent: row.user_agent,
-      details: { ...row.details, to: "admin" },
+      details: { ...JSON.parse(row.details), to: "admin" },
     };
     const hash = chainHash(previous, record);
-    await database.owner.unsafe(`update ${table} set details = ($1::text)::jsonb, prev_hash = $2, hash = $3 where seq = $4`, [canonicalJson(record.details), previous, hash, record.seq]);
+    await database.owner.unsafe(`update ${table} set details = $1, prev_hash = $2, hash = $3 where seq = $4`, [canonicalJson(record.details), previous, hash, record.seq]);
     previous = hash;
   }
 }
