@@ -1,31 +1,32 @@
 /**
  * npm start: the whole product with one command. Embedded PostgreSQL (unless DATABASE_URL),
  * migrations, demo data once, a production build when the sources changed, then the web server
- * and the worker. Ctrl-C stops the children and then the embedded database.
+ * and the worker, each restarted with a back-off if it exits on its own (a crash loop stops
+ * everything). Ctrl-C stops the children and then the embedded database.
  * npm run dev: the same with Next's development server.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import path from "node:path";
 import { connectDatabase } from "../db/client";
 import { demoPassword, demoStaff } from "../server/demo/demo-staff";
 import { loadDemoData } from "../server/demo/load-demo";
 import { ensureProductionBuild } from "./lib/build";
-import { terminate } from "./lib/processes";
 import { prepareRuntime } from "./lib/runtime";
+import { supervise, type Supervised } from "./lib/supervise";
 
 const dev = process.argv.includes("--dev");
 const port = Number.parseInt(process.env.PORT ?? "3000", 10);
 const say = (line: string) => process.stdout.write(`[countersign] ${line}\n`);
 
 const runtime = await prepareRuntime({ port, log: say });
-const children: ChildProcess[] = [];
+const children: Supervised[] = [];
 let stopping = false;
 
 async function stopAll(code: number): Promise<never> {
   if (stopping) return new Promise<never>(() => undefined);
   stopping = true;
   say("stopping web and worker");
-  await Promise.all(children.map((child) => terminate(child)));
+  await Promise.all(children.map((child) => child.stop()));
   say("stopping the database");
   await Promise.race([runtime.stop(), new Promise((resolve) => setTimeout(resolve, 8_000))]);
   process.exit(code);
@@ -51,21 +52,23 @@ if (!dev && !ensureProductionBuild({ env: runtime.env, log: say })) {
 }
 
 const tsx = path.join("node_modules", ".bin", "tsx");
-const web = spawn(tsx, ["server/http/serve.mts", ...(dev ? ["--dev"] : [])], {
-  stdio: "inherit",
-  env: { ...runtime.env, NODE_ENV: dev ? "development" : "production", COUNTERSIGN_PROCESS: "web" },
-});
-const worker = spawn(tsx, ["--conditions=react-server", "server/jobs/worker.mts"], {
-  stdio: "inherit",
-  env: { ...runtime.env, NODE_ENV: dev ? "development" : "production", COUNTERSIGN_PROCESS: "worker" },
-});
-children.push(web, worker);
-for (const child of children) {
-  child.on("exit", (code, signal) => {
-    if (stopping) return;
-    say(`a child process exited (${code ?? signal}); stopping`);
-    void stopAll(code ?? 1);
-  });
+const processes = [
+  { name: "web", args: ["server/http/serve.mts", ...(dev ? ["--dev"] : [])] },
+  { name: "worker", args: ["--conditions=react-server", "server/jobs/worker.mts"] },
+];
+for (const { name, args } of processes) {
+  children.push(
+    supervise({
+      name,
+      start: () =>
+        spawn(tsx, args, {
+          stdio: "inherit",
+          env: { ...runtime.env, NODE_ENV: dev ? "development" : "production", COUNTERSIGN_PROCESS: name },
+        }),
+      log: say,
+      onGiveUp: (code) => void stopAll(code === 0 ? 1 : code),
+    }),
+  );
 }
 
 const url = runtime.env.NEXTAUTH_URL;
