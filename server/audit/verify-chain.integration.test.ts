@@ -144,6 +144,24 @@ describe("verifyChain over binary COPY", () => {
         expect(await expectParallelAgrees(copy, 2)).toMatchObject({ ok: false, ...expected });
       }
     }, 300_000);
+
+    it("fails with the range worker's error rather than reporting a chain it did not read", async () => {
+      // The worker threads connect as the application role, which may not read the investigator's
+      // copy, so every range they take fails. This thread's one connection is kept busy for a few
+      // seconds after the split, so that a worker has started and taken a range before this thread
+      // could walk them all.
+      const here = postgres(database.ownerUrl, { max: 1, onnotice: () => undefined });
+      try {
+        const walking = verifyChainInParallel(here, { table, url: database.appUrl, threads: 2 });
+        const busy = here`select pg_sleep(5)`.execute();
+        await expect(within(walking, "the parallel verification", 60_000)).rejects.toThrow(/range worker: permission denied/);
+        await busy;
+        // Nothing was left running on this thread's connection: it answers the next verification.
+        expect(await within(verifyChain(here, { table }), "the next verification", 60_000)).toMatchObject({ ok: true, checked: 120_000 });
+      } finally {
+        await here.end();
+      }
+    }, 120_000);
   });
 
   it("rebuilds text, JSON and times byte for byte, whatever the session's settings", async () => {
