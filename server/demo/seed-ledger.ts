@@ -22,6 +22,11 @@ export interface LedgerSeedOptions {
   batchSize?: number;
   /** Spread the history over this many days ending now. */
   days?: number;
+  /**
+   * Every transaction a deposit from a provider, as in the payments side of a platform: what a
+   * reconciliation benchmark needs to measure as many statement lines as ledger transactions.
+   */
+  depositsOnly?: boolean;
   log?: (line: string) => void;
 }
 
@@ -261,6 +266,7 @@ export async function seedLedger(handle: DatabaseHandle, options: LedgerSeedOpti
   }
 
   function chooseKind(customer: CustomerState, unit: bigint): Kind {
+    if (options.depositsOnly) return "deposit";
     const balance = customer.wallet.balance;
     if (balance < 5n * unit) return random() < 0.9 ? "deposit" : "bonus";
     const roll = random();
