@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedInCaller } from "@/test/support/callers";
@@ -9,6 +12,9 @@ import { postTransaction } from "../ledger/post-transaction";
 import { MoneyDecimal } from "../money";
 import type { MonitorState } from "./evaluate";
 import { runChecks, type CheckRun } from "./run-checks";
+import { generateSigningKeyText, parseSigningKey } from "../audit/checkpoints/signing-key";
+import { appendAuditEvent } from "../audit/append-audit-event";
+import { recordCheckpoint } from "../audit/record-checkpoint";
 
 type Caller = Awaited<ReturnType<typeof signedInCaller>>["caller"];
 
@@ -399,6 +405,41 @@ describe("integrity monitors", () => {
     expect(stateOf(run, "audit.last_verification")).toBe("critical");
     await verification(0, true);
     expect(stateOf(await check(), "audit.last_verification")).toBe("ok");
+  });
+
+  it("audit checkpoints: one that could not be exported is a warning, an hour of them critical", async () => {
+    const key = parseSigningKey(generateSigningKeyText());
+    const folder = mkdtempSync(path.join(tmpdir(), "countersign-checkpoints-"));
+    const record = async (file: string) => {
+      const outcome = await recordCheckpoint(database.app.db, { key, trigger: "schedule", exportTo: { file } });
+      expect(outcome.status).toBe("recorded");
+    };
+    try {
+      // A chain with a head to sign, whatever ran before.
+      await database.app.db.transaction((tx) =>
+        appendAuditEvent(tx, {
+          actor: { type: "service", id: "monitoring-test" },
+          action: "test.event",
+          outcome: "success",
+          target: { type: "test", id: "1" },
+          details: {},
+          request: { correlationId: null, ip: null, userAgent: null },
+        }),
+      );
+      await record(path.join(folder, "checkpoints.jsonl"));
+      expect(stateOf(await check(), "audit.checkpoint_export_failures")).toBe("ok");
+      // A folder that does not exist: the export fails, the checkpoint is still recorded.
+      const nowhere = path.join(folder, "missing", "checkpoints.jsonl");
+      await record(nowhere);
+      let run = await check();
+      expect(stateOf(run, "audit.checkpoint_export_failures")).toBe("warning");
+      expect(run.results.find((entry) => entry.monitor === "audit.checkpoint_export_failures")?.value).toBe("1");
+      for (let failures = 2; failures <= 12; failures += 1) await record(nowhere);
+      run = await check();
+      expect(stateOf(run, "audit.checkpoint_export_failures")).toBe("critical");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it("database: connection, size and replication lag report honestly (lag unknown without a replica)", async () => {
