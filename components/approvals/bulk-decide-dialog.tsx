@@ -7,7 +7,7 @@ import type { z } from "zod";
 import type { bulkResult, RequestSummary } from "@/server/approvals/schemas";
 import { errorMessage, fieldErrorsOf, useTRPC } from "../trpc";
 import { Button } from "../ui/button";
-import { Dialog } from "../ui/dialog";
+import { Dialog, DialogActions } from "../ui/dialog";
 import { TextAreaField } from "../ui/field";
 import { AdjustmentAmount, movementText, shortId } from "./approval-format";
 import { useInvalidateApprovals } from "./use-invalidate-approvals";
@@ -84,19 +84,13 @@ function BulkDecideBody({ decision, items, onClose, onDecided }: { decision: Dec
         error={fields.comment}
         hint={decision === "reject" ? "Say why; the makers read it." : undefined}
       />
-      {decide.error && !fields.comment ? (
-        <p role="alert" className="text-sm text-rose-700">
-          {errorMessage(decide.error)}
-        </p>
-      ) : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="ghost" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button type="submit" variant={decision === "reject" ? "danger" : "primary"} disabled={decide.isPending}>
-          {decide.isPending ? "Deciding…" : `${decision === "reject" ? "Reject" : "Approve"} ${countText(confirmed.length)}`}
-        </Button>
-      </div>
+      <DialogActions
+        error={decide.error && !fields.comment ? errorMessage(decide.error) : null}
+        onCancel={onClose}
+        variant={decision === "reject" ? "danger" : "primary"}
+        disabled={decide.isPending}
+        submitLabel={decide.isPending ? "Deciding…" : `${decision === "reject" ? "Reject" : "Approve"} ${countText(confirmed.length)}`}
+      />
     </form>
   );
 }

@@ -7,7 +7,7 @@ import { toast } from "sonner";
 import type { RequestDetailView } from "@/server/approvals/schemas";
 import { errorMessage, fieldErrorsOf, useTRPC } from "../trpc";
 import { Button } from "../ui/button";
-import { Dialog } from "../ui/dialog";
+import { Dialog, DialogActions } from "../ui/dialog";
 import { TextAreaField } from "../ui/field";
 import { moneyText, movementText, shortId, signedAmountText } from "./approval-format";
 import { useInvalidateApprovals } from "./use-invalidate-approvals";
@@ -135,14 +135,12 @@ function DecideForm({ request, decision, onClose, onDecided }: { request: Reques
           <span>{errorMessage(mutation.error)}</span>
         </div>
       ) : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="ghost" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button type="submit" variant={decision === "reject" ? "danger" : "primary"} disabled={mutation.isPending}>
-          {mutation.isPending ? "Deciding…" : decision === "reject" ? "Reject request" : approveLabel(request)}
-        </Button>
-      </div>
+      <DialogActions
+        onCancel={onClose}
+        variant={decision === "reject" ? "danger" : "primary"}
+        disabled={mutation.isPending}
+        submitLabel={mutation.isPending ? "Deciding…" : decision === "reject" ? "Reject request" : approveLabel(request)}
+      />
     </form>
   );
 }
@@ -256,19 +254,14 @@ function CancelForm({ request, onClose, onCancelled }: { request: RequestDetailV
         {request.amount && request.currency && request.direction ? ` It would have ${movementText(request.amount, request.currency, request.direction)} ${request.accountName ?? "the account"}.` : ""}
       </p>
       <TextAreaField label="Reason" name="reason" required minLength={5} maxLength={500} error={fields.reason} hint="At least 5 characters; recorded in the audit trail." />
-      {cancel.error && !fields.reason ? (
-        <p role="alert" className="text-sm text-rose-700">
-          {errorMessage(cancel.error)}
-        </p>
-      ) : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="ghost" onClick={onClose}>
-          Keep request
-        </Button>
-        <Button type="submit" variant="danger" disabled={cancel.isPending}>
-          Cancel request
-        </Button>
-      </div>
+      <DialogActions
+        error={cancel.error && !fields.reason ? errorMessage(cancel.error) : null}
+        onCancel={onClose}
+        cancelLabel="Keep request"
+        variant="danger"
+        disabled={cancel.isPending}
+        submitLabel="Cancel request"
+      />
     </form>
   );
 }

@@ -5,8 +5,7 @@ import type { FormEvent } from "react";
 import type { z } from "zod";
 import type { revealedPii } from "@/server/customers/schemas";
 import { errorMessage, fieldErrorsOf, useTRPC } from "../trpc";
-import { Button } from "../ui/button";
-import { Dialog } from "../ui/dialog";
+import { Dialog, DialogActions } from "../ui/dialog";
 import { TextField } from "../ui/field";
 
 export type RevealedPii = z.infer<typeof revealedPii>;
@@ -45,19 +44,7 @@ export function RevealPiiDialog({ customerId, open, onClose, onRevealed }: { cus
           The full name, email and date of birth are shown to you only. The reveal and your reason are recorded in the audit trail, where compliance and auditors read them.
         </p>
         <TextField label="Reason" name="reason" required minLength={reasonLengthMin} error={fields.reason} hint={`At least ${reasonLengthMin} characters, e.g. the ticket you are working.`} autoComplete="off" />
-        {reveal.error && !fields.reason ? (
-          <p role="alert" className="text-sm text-rose-700">
-            {errorMessage(reveal.error)}
-          </p>
-        ) : null}
-        <div className="flex justify-end gap-2">
-          <Button variant="ghost" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={reveal.isPending}>
-            Reveal and record
-          </Button>
-        </div>
+        <DialogActions error={reveal.error && !fields.reason ? errorMessage(reveal.error) : null} onCancel={onClose} disabled={reveal.isPending} submitLabel="Reveal and record" />
       </form>
     </Dialog>
   );

@@ -4,8 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { errorMessage, fieldErrorsOf, useTRPC } from "../trpc";
-import { Button } from "../ui/button";
-import { Dialog } from "../ui/dialog";
+import { Dialog, DialogActions } from "../ui/dialog";
 import { TextAreaField } from "../ui/field";
 
 const reasonLengthMin = 10;
@@ -43,14 +42,7 @@ export function DiscardDialog({ open, onClose, id, eventLabel }: { open: boolean
           error={fieldErrorsOf(discard.error).reason ?? (discard.error ? errorMessage(discard.error) : undefined)}
           hint={`At least ${reasonLengthMin} characters; ${reason.trim().length}/500`}
         />
-        <div className="flex justify-end gap-2">
-          <Button variant="ghost" onClick={onClose}>
-            Keep it
-          </Button>
-          <Button type="submit" variant="danger" disabled={tooShort || discard.isPending}>
-            Discard dead letter
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} cancelLabel="Keep it" variant="danger" disabled={tooShort || discard.isPending} submitLabel="Discard dead letter" />
       </form>
     </Dialog>
   );

@@ -7,7 +7,7 @@ import { editChangesMax } from "@/server/deadletters/schemas";
 import { formatUtc } from "@/lib/time";
 import { errorMessage, fieldErrorsOf, useTRPC } from "../trpc";
 import { Button } from "../ui/button";
-import { Dialog } from "../ui/dialog";
+import { Dialog, DialogActions } from "../ui/dialog";
 import { TextAreaField } from "../ui/field";
 
 interface Edit {
@@ -80,19 +80,12 @@ export function EditPayloadDialog({ open, onClose, id, editablePaths, payload }:
         <p className="text-sm text-slate-700">Only the fields below can change. The edit is kept as a diff and replays only after a second person with deadletter.replay approves it.</p>
         <TextAreaField label="Editable fields (JSON)" value={text} onChange={(event) => setText(event.target.value)} rows={Math.min(12, editablePaths.length + 3)} className="font-mono" spellCheck={false} error={localError ?? serverErrors.changes} />
         <TextAreaField label="Reason" value={reason} onChange={(event) => setReason(event.target.value)} required maxLength={500} error={serverErrors.reason} hint="Why the payload is wrong, at least 10 characters" />
-        {propose.error && Object.keys(serverErrors).length === 0 ? (
-          <p role="alert" className="text-sm text-rose-700">
-            {errorMessage(propose.error)}
-          </p>
-        ) : null}
-        <div className="flex justify-end gap-2">
-          <Button variant="ghost" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={propose.isPending || reason.trim().length < 10}>
-            Propose edit for approval
-          </Button>
-        </div>
+        <DialogActions
+          error={propose.error && Object.keys(serverErrors).length === 0 ? errorMessage(propose.error) : null}
+          onCancel={onClose}
+          disabled={propose.isPending || reason.trim().length < 10}
+          submitLabel="Propose edit for approval"
+        />
       </form>
     </Dialog>
   );

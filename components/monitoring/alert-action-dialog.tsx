@@ -4,8 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { errorMessage, fieldErrorsOf, useTRPC } from "../trpc";
-import { Button } from "../ui/button";
-import { Dialog } from "../ui/dialog";
+import { Dialog, DialogActions } from "../ui/dialog";
 import { TextAreaField } from "../ui/field";
 
 const commentLengthMin = 3;
@@ -49,14 +48,7 @@ export function AlertActionDialog({ action, alert, onClose }: { action: "acknowl
           error={fieldErrorsOf(mutation.error).comment ?? (mutation.error ? errorMessage(mutation.error) : undefined)}
           hint={`What you found or did; ${comment.trim().length}/500`}
         />
-        <div className="flex justify-end gap-2">
-          <Button variant="ghost" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={tooShort || mutation.isPending}>
-            {verb} alert
-          </Button>
-        </div>
+        <DialogActions onCancel={onClose} disabled={tooShort || mutation.isPending} submitLabel={`${verb} alert`} />
       </form>
     </Dialog>
   );

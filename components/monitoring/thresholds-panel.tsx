@@ -6,7 +6,7 @@ import { toast } from "sonner";
 import { usePermissions } from "../shell/use-permissions";
 import { errorMessage, fieldErrorsOf, useTRPC } from "../trpc";
 import { Button } from "../ui/button";
-import { Dialog } from "../ui/dialog";
+import { Dialog, DialogActions } from "../ui/dialog";
 import { SelectField, TextAreaField, TextField } from "../ui/field";
 import { ErrorState, Skeleton } from "../ui/states";
 import { UtcTime } from "../ui/time";
@@ -60,15 +60,12 @@ function ProposeDialog({ monitor, onClose }: { monitor: MonitorRow; onClose: () 
           <TextField key={name} label={definition.label} value={params[name] ?? ""} onChange={(event) => setParams({ ...params, [name]: event.target.value })} inputMode="numeric" required error={errors[`params.${name}`]} />
         ))}
         <TextAreaField label="Justification" value={justification} onChange={(event) => setJustification(event.target.value)} required maxLength={1000} error={errors.justification} hint="Why the new values; at least 10 characters" />
-        {propose.error && Object.keys(errors).length === 0 ? <p className="text-sm text-rose-700">{errorMessage(propose.error)}</p> : null}
-        <div className="flex justify-end gap-2">
-          <Button variant="ghost" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={propose.isPending}>
-            Propose change
-          </Button>
-        </div>
+        <DialogActions
+          error={propose.error && Object.keys(errors).length === 0 ? errorMessage(propose.error) : null}
+          onCancel={onClose}
+          disabled={propose.isPending}
+          submitLabel="Propose change"
+        />
       </form>
     </Dialog>
   );

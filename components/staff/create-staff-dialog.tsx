@@ -6,8 +6,7 @@ import { toast } from "sonner";
 import { passwordMinLength } from "@/server/auth/password-rules";
 import { roleLabels, roles, type Role } from "@/server/auth/permissions";
 import { errorMessage, fieldErrorsOf, useTRPC } from "../trpc";
-import { Button } from "../ui/button";
-import { Dialog } from "../ui/dialog";
+import { Dialog, DialogActions } from "../ui/dialog";
 import { SelectField, TextField } from "../ui/field";
 
 export function CreateStaffDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: () => void }) {
@@ -59,19 +58,13 @@ export function CreateStaffDialog({ open, onClose, onCreated }: { open: boolean;
           error={fields.initialPassword}
           hint={`At least ${passwordMinLength} characters. Share it over a separate channel.`}
         />
-        {create.error && Object.keys(fields).length === 0 ? (
-          <p role="alert" className="text-sm text-rose-700">
-            {errorMessage(create.error)}
-          </p>
-        ) : null}
-        <div className="mt-2 flex justify-end gap-2">
-          <Button variant="ghost" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={create.isPending}>
-            {create.isPending ? "Creating…" : "Create account"}
-          </Button>
-        </div>
+        <DialogActions
+          error={create.error && Object.keys(fields).length === 0 ? errorMessage(create.error) : null}
+          onCancel={onClose}
+          disabled={create.isPending}
+          submitLabel={create.isPending ? "Creating…" : "Create account"}
+          className="mt-2"
+        />
       </form>
     </Dialog>
   );

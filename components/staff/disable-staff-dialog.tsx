@@ -5,8 +5,7 @@ import type { FormEvent } from "react";
 import { toast } from "sonner";
 import type { StaffView } from "@/server/staff/schemas";
 import { errorMessage, fieldErrorsOf, useTRPC } from "../trpc";
-import { Button } from "../ui/button";
-import { Dialog } from "../ui/dialog";
+import { Dialog, DialogActions } from "../ui/dialog";
 import { TextField } from "../ui/field";
 
 export function DisableStaffDialog({ member, onClose, onDisabled }: { member: StaffView | null; onClose: () => void; onDisabled: () => void }) {
@@ -34,19 +33,13 @@ export function DisableStaffDialog({ member, onClose, onDisabled }: { member: St
       <form className="flex flex-col gap-3" onSubmit={submit} noValidate>
         <p className="text-sm text-slate-700">They are signed out at once and cannot sign in again. Their history stays.</p>
         <TextField label="Reason" name="reason" required error={fields.reason} />
-        {disable.error && Object.keys(fields).length === 0 ? (
-          <p role="alert" className="text-sm text-rose-700">
-            {errorMessage(disable.error)}
-          </p>
-        ) : null}
-        <div className="flex justify-end gap-2">
-          <Button variant="ghost" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="danger" disabled={disable.isPending}>
-            Disable account
-          </Button>
-        </div>
+        <DialogActions
+          error={disable.error && Object.keys(fields).length === 0 ? errorMessage(disable.error) : null}
+          onCancel={onClose}
+          variant="danger"
+          disabled={disable.isPending}
+          submitLabel="Disable account"
+        />
       </form>
     </Dialog>
   );

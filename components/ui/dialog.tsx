@@ -2,6 +2,7 @@
 
 import { useEffect, useId, useRef, type ReactNode } from "react";
 import { cn } from "@/lib/cn";
+import { Button } from "./button";
 
 /** A native modal dialog: focus is trapped by the browser and Escape closes it. */
 export function Dialog({ open, onClose, title, wide = false, children }: { open: boolean; onClose: () => void; title: string; wide?: boolean; children: ReactNode }) {
@@ -23,5 +24,45 @@ export function Dialog({ open, onClose, title, wide = false, children }: { open:
         <div className="mt-3">{open ? children : null}</div>
       </div>
     </dialog>
+  );
+}
+
+/**
+ * The last rows of a dialog's form: the error no field shows (when there is one), then the way out
+ * and the submit button, right-aligned.
+ */
+export function DialogActions({
+  error = null,
+  onCancel,
+  cancelLabel = "Cancel",
+  submitLabel,
+  variant = "primary",
+  disabled = false,
+  className,
+}: {
+  error?: string | null;
+  onCancel: () => void;
+  cancelLabel?: string;
+  submitLabel: ReactNode;
+  variant?: "primary" | "danger";
+  disabled?: boolean;
+  className?: string;
+}) {
+  return (
+    <>
+      {error ? (
+        <p role="alert" className="text-sm text-rose-700">
+          {error}
+        </p>
+      ) : null}
+      <div className={cn("flex justify-end gap-2", className)}>
+        <Button variant="ghost" onClick={onCancel}>
+          {cancelLabel}
+        </Button>
+        <Button type="submit" variant={variant} disabled={disabled}>
+          {submitLabel}
+        </Button>
+      </div>
+    </>
   );
 }

@@ -5,8 +5,7 @@ import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import type { ExceptionDetail } from "@/server/recon/exceptions-schemas";
 import { errorMessage, fieldErrorsOf, useTRPC } from "../../trpc";
-import { Button } from "../../ui/button";
-import { Dialog } from "../../ui/dialog";
+import { Dialog, DialogActions } from "../../ui/dialog";
 import { SelectField, TextAreaField, TextField } from "../../ui/field";
 import { amountDisplay } from "../report/recon-format";
 
@@ -52,15 +51,13 @@ export function AdjustLedgerDialog({ exception, open, onClose }: { exception: Ex
         </SelectField>
         <TextAreaField label="Justification" name="justification" required minLength={20} maxLength={2000} error={errors.justification} hint="At least 20 characters: what the statement shows and why the ledger is wrong." />
         <TextField label="Ticket reference" name="ticketRef" required minLength={2} maxLength={100} error={errors.ticketRef} defaultValue={exception.reference ? `RECON-${exception.reference.slice(0, 40)}` : ""} />
-        {raise.error && !errors.direction && !errors.justification && !errors.ticketRef ? <p role="alert" className="text-rose-700">{errorMessage(raise.error)}</p> : null}
-        <div className="flex justify-end gap-2">
-          <Button variant="ghost" onClick={onClose}>
-            Back
-          </Button>
-          <Button type="submit" disabled={raise.isPending}>
-            Raise {direction} of {amount} for approval
-          </Button>
-        </div>
+        <DialogActions
+          error={raise.error && !errors.direction && !errors.justification && !errors.ticketRef ? errorMessage(raise.error) : null}
+          onCancel={onClose}
+          cancelLabel="Back"
+          disabled={raise.isPending}
+          submitLabel={`Raise ${direction} of ${amount} for approval`}
+        />
       </form>
     </Dialog>
   );
