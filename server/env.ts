@@ -97,6 +97,12 @@ const envSchema = z.object({
   ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** How often the worker checks the integrity monitors. */
   MONITOR_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  /**
+   * How long the worker's checks reuse a full ledger verification (every entry scanned: seconds at a
+   * million transactions, a minute at ten million) before running it again; 0 runs it every check.
+   * An operator's "Check now" always verifies afresh.
+   */
+  LEDGER_VERIFY_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(24 * 3600).default(300),
   WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),

@@ -4,7 +4,8 @@
  * - outbox: claims outbox events and delivers them to the handlers (projection, subscribers);
  * - replays: releases bulk-replayed dead letters at each batch's rate, once a second;
  * - monitors, every MONITOR_INTERVAL_SECONDS: checks the integrity monitors and opens, escalates or
- *   clears alerts (server/monitoring; one checker at a time across workers);
+ *   clears alerts (server/monitoring; one checker at a time across workers); the full ledger
+ *   verification behind the ledger monitors is reused for LEDGER_VERIFY_INTERVAL_SECONDS;
  * - reconciliation, every minute: records the scheduled reconciliation runs that are due
  *   (RECON_SCHEDULE_*_MINUTES; payments every 5, withdrawals every 15, ledger daily by default);
  * - housekeeping, every minute: marks timed-out sessions revoked, expires approval requests past
@@ -31,7 +32,7 @@ import { auditTrustedKeys, env } from "../env";
 import { pruneIdempotencyKeys } from "../idempotency/idempotency";
 import { applyInboxBatch, claimInboxBatch, releaseInboxClaims, type ClaimedInbox } from "../ingest/process-inbox";
 import { logger } from "../log";
-import { runChecks } from "../monitoring/run-checks";
+import { ledgerVerificationCache, runChecks } from "../monitoring/run-checks";
 import { reconDefaultsFromEnv } from "../recon/env-defaults";
 import { runDueReconciliations } from "../recon/scheduled-runs";
 import { dispatchOutboxBatch, releaseOutboxClaims } from "./dispatch-outbox";
@@ -52,6 +53,8 @@ const options: WorkerOptions = {
   concurrency: config.WORKER_CONCURRENCY,
   leaseMs: config.WORKER_LEASE_MS,
 };
+/** The monitors' full ledger verification is reused for LEDGER_VERIFY_INTERVAL_SECONDS. */
+const ledgerCache = ledgerVerificationCache(config.LEDGER_VERIFY_INTERVAL_SECONDS);
 const handlers = outboxHandlers({ subscribers: config.OUTBOX_SUBSCRIBERS, signingSecret: config.OUTBOX_SIGNING_SECRET, alertWebhookUrl: config.ALERT_WEBHOOK_URL });
 
 let stopping = false;
@@ -175,7 +178,7 @@ async function replays(): Promise<{ busy: boolean }> {
 }
 
 async function monitors(): Promise<{ busy: boolean }> {
-  const run = await runChecks(database().db);
+  const run = await runChecks(database().db, { ledgerCache });
   const changes = run.results.filter((result) => result.alertChange && result.alertChange !== "seen");
   if (changes.length > 0) logger.warn({ changes: changes.map((result) => ({ monitor: result.monitor, state: result.state, change: result.alertChange })) }, "monitor alerts changed");
   return { busy: false };

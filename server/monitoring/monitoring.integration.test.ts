@@ -11,7 +11,7 @@ import { systemAccount } from "../ledger/open-account";
 import { postTransaction } from "../ledger/post-transaction";
 import { MoneyDecimal } from "../money";
 import type { MonitorState } from "./evaluate";
-import { runChecks, type CheckRun } from "./run-checks";
+import { ledgerVerificationCache, runChecks, type CheckRun } from "./run-checks";
 import { generateSigningKeyText, parseSigningKey } from "../audit/checkpoints/signing-key";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import { recordCheckpoint } from "../audit/record-checkpoint";
@@ -105,6 +105,35 @@ describe("integrity monitors", () => {
     // Cleared is not resolved: a person resolves it, with a comment.
     await operator.monitoring.resolve({ alertId: alert.id, comment: "Cache rebuilt from the entries; ticket OPS-12." });
     expect(await unresolvedAlert("ledger.balance_mismatches")).toBeUndefined();
+  });
+
+  it("the worker's checks reuse a ledger verification for its interval; a check without the cache verifies afresh", async () => {
+    const account = await openAccount("USD");
+    const cache = ledgerVerificationCache(3600);
+    const cached = () => runChecks(database.app.db, { ledgerCache: cache });
+    const verifiedAt = async () => {
+      const [reading] = await database.owner<{ verified_at: string }[]>`
+        select details->>'verifiedAt' as verified_at from monitor_readings where monitor = 'ledger.balance_mismatches' order by id desc limit 1`;
+      return reading?.verified_at;
+    };
+    expect(stateOf(await cached(), "ledger.balance_mismatches")).toBe("ok");
+    const first = await verifiedAt();
+    expect(first).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    await tamper(account.id, "2.00");
+    // Within the interval the worker's check reports the verification it already has, and says when it ran.
+    expect(stateOf(await cached(), "ledger.balance_mismatches")).toBe("ok");
+    expect(await verifiedAt()).toBe(first);
+    // An operator's check (no cache) sees the tampering at once.
+    expect(stateOf(await check(), "ledger.balance_mismatches")).toBe("critical");
+    // Once the interval has passed, so does the worker's.
+    cache.maxAgeMs = 0;
+    expect(stateOf(await cached(), "ledger.balance_mismatches")).toBe("critical");
+    expect(await verifiedAt()).not.toBe(first);
+    await tamper(account.id, "-2.00");
+    expect(stateOf(await check(), "ledger.balance_mismatches")).toBe("ok");
+    const alert = await unresolvedAlert("ledger.balance_mismatches");
+    if (!alert) throw new Error("no alert");
+    await operator.monitoring.resolve({ alertId: alert.id, comment: "Test tampering undone." });
   });
 
   it("acknowledge and resolve need a comment and alert.manage, are audited, and race safely", async () => {

@@ -8,7 +8,7 @@ import { verifyLedger } from "../ledger/verify-ledger";
 import { logger } from "../log";
 import { applySighting, checkerActor, type AlertChange } from "./alert-lifecycle";
 import { evaluate, type MonitorState } from "./evaluate";
-import { monitors, type Measurement, type MonitorDefinition, type SharedMeasures } from "./monitors";
+import { monitors, type CheckedLedger, type Measurement, type MonitorDefinition, type SharedMeasures } from "./monitors";
 import { activeThresholds, ensureDefaultThresholds } from "./thresholds";
 
 /** Serialises checks across workers and operators: a check that finds one running is skipped. */
@@ -34,8 +34,33 @@ function memo<T>(compute: () => Promise<T>): () => Promise<T> {
   return () => (promise ??= compute());
 }
 
-function sharedMeasures(db: Executor): SharedMeasures {
-  return { ledger: memo(() => verifyLedger(db)), pipeline: memo(() => pipelineHealth(db)) };
+/**
+ * The worker's last full ledger verification, reused by its checks for `maxAgeMs`: the verification
+ * scans every entry, which at scale costs more than a check interval. Owned by the caller (one per
+ * worker process and database), never shared between databases.
+ */
+export interface LedgerVerificationCache {
+  maxAgeMs: number;
+  last: { verification: CheckedLedger; finishedAt: number } | null;
+}
+
+export function ledgerVerificationCache(maxAgeSeconds: number): LedgerVerificationCache {
+  return { maxAgeMs: maxAgeSeconds * 1000, last: null };
+}
+
+function sharedMeasures(db: Executor, cache: LedgerVerificationCache | undefined): SharedMeasures {
+  const ledger = async (): Promise<CheckedLedger> => {
+    if (cache?.last && Date.now() - cache.last.finishedAt < cache.maxAgeMs) return cache.last.verification;
+    const verification = { ...(await verifyLedger(db)), verifiedAt: new Date().toISOString() };
+    if (cache) cache.last = { verification, finishedAt: Date.now() };
+    return verification;
+  };
+  return { ledger: memo(ledger), pipeline: memo(() => pipelineHealth(db)) };
+}
+
+export interface CheckOptions {
+  /** Reuse a recent ledger verification from here (the worker); without it the ledger is verified now. */
+  ledgerCache?: LedgerVerificationCache;
 }
 
 /**
@@ -56,13 +81,13 @@ async function measure(tx: Transaction, monitor: MonitorDefinition, params: Reco
  * against the thresholds in force, move the alert. Audit records for alert changes go to `record`
  * so the caller writes them as the last statements of the transaction, under its own actor.
  */
-export async function checkMonitors(tx: Transaction, record: (audit: AuditRecordRequest) => void): Promise<CheckRun> {
+export async function checkMonitors(tx: Transaction, record: (audit: AuditRecordRequest) => void, options: CheckOptions = {}): Promise<CheckRun> {
   const checkedAt = new Date();
   const [lock] = await tx.execute<{ locked: boolean }>(sql`select pg_try_advisory_xact_lock(${checkLockKey}) as locked`);
   if (!lock?.locked) return { skipped: true, checkedAt, results: [] };
   await ensureDefaultThresholds(tx);
   const thresholds = await activeThresholds(tx);
-  const shared = sharedMeasures(tx);
+  const shared = sharedMeasures(tx, options.ledgerCache);
   const results: MonitorResult[] = [];
   for (const monitor of monitors) {
     const threshold = thresholds.get(monitor.key);
@@ -84,10 +109,10 @@ export async function checkMonitors(tx: Transaction, record: (audit: AuditRecord
 }
 
 /** The worker's check: one transaction, alert changes audited under the monitor's service actor. */
-export async function runChecks(db: Database): Promise<CheckRun> {
+export async function runChecks(db: Database, options: CheckOptions = {}): Promise<CheckRun> {
   return db.transaction(async (tx) => {
     const records: AuditRecordRequest[] = [];
-    const run = await checkMonitors(tx, (entry) => records.push(entry));
+    const run = await checkMonitors(tx, (entry) => records.push(entry), options);
     for (const entry of records) {
       await appendAuditEvent(tx, {
         actor: { type: "service", id: checkerActor.replace("service:", "") },

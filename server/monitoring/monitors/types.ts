@@ -21,8 +21,11 @@ export interface Measurement {
 }
 
 /** Measurements shared by several monitors in one check, computed at most once per check. */
+/** A ledger verification and when it ran (the worker's checks reuse one for a while). */
+export type CheckedLedger = LedgerVerification & { verifiedAt: string };
+
 export interface SharedMeasures {
-  ledger(): Promise<LedgerVerification>;
+  ledger(): Promise<CheckedLedger>;
   pipeline(): Promise<Awaited<ReturnType<typeof pipelineHealth>>>;
 }
 
