@@ -1,4 +1,5 @@
 import { isUtf8 } from "node:buffer";
+import { isExactDouble } from "./exact-json";
 
 /**
  * RFC 8785 canonical JSON written straight from the UTF-8 bytes of JSON text (jsonb's output), for
@@ -272,7 +273,8 @@ class CanonicalTextWriter {
     const text = source.toString("latin1", start, index);
     if (!/^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/.test(text)) return -1;
     const value = Number(text);
-    if (!Number.isFinite(value)) return -1;
+    // A number a double does not hold exactly is for the reference path to refuse (exact-json.ts).
+    if (!isExactDouble(text, value)) return -1;
     return cursor + this.out.write(String(value), cursor, "latin1");
   }
 

@@ -13,6 +13,7 @@ export type AuditOutcome = "success" | "denied" | "failed";
  * occurredAt is the ISO 8601 UTC form with milliseconds; absent optional fields are null.
  * details is JSON.parse of the text column audit_events.details, which appendAuditEvent fills with
  * canonicalJson(details), so for new rows the column holds exactly the bytes hashed for that member.
+ * A text with a number that a double does not hold exactly does not verify (exact-json.ts).
  */
 export interface HashedAuditRecord {
   seq: number;

@@ -1,6 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import { copyCanonicalJsonText, writeCanonicalJsonText } from "./canonical-json-text";
 import { canonicalJson, canonicalRecordJson, hashedFields, type HashedAuditRecord } from "./chain";
+import { parseExactJson } from "./exact-json";
 
 /**
  * One row of audit_events as binary COPY sends it, and the bytes its hash covers built straight
@@ -116,7 +117,7 @@ export function decodeRecord(bytes: Buffer, fields: RowFields): HashedAuditRecor
     if (column.kind === "int8") record[column.field] = rowSeq(bytes, fields);
     else if (start < 0) record[column.field] = null;
     else if (column.kind === "timestamp") record[column.field] = isoFromPostgresMicros(bytes, start);
-    else if (column.kind === "json") record[column.field] = JSON.parse(bytes.toString("utf8", start, end));
+    else if (column.kind === "json") record[column.field] = parseExactJson(bytes.toString("utf8", start, end));
     else record[column.field] = bytes.toString("utf8", start, end);
   });
   return record as unknown as HashedAuditRecord;
@@ -265,7 +266,7 @@ function writeDetails(bytes: Buffer, start: number, end: number, out: Buffer, cu
   if (written >= 0) return written;
   let text: string;
   try {
-    text = canonicalJson(JSON.parse(bytes.toString("utf8", start, end)));
+    text = canonicalJson(parseExactJson(bytes.toString("utf8", start, end)));
   } catch {
     return -1;
   }

@@ -87,6 +87,24 @@ describe("audit:verify against a tampered copy", () => {
     expect(await verify(table)).toMatchObject({ ok: true, checked: recordCount });
   });
 
+  it("a number respelled beyond what a double holds is a hash mismatch: jsonb would show a value the hash never covered", async () => {
+    // Row 4's details are {"from":"support","index":3,"to":"finance"}; JSON.parse reads both
+    // spellings below as 3, while jsonb (the audit page) keeps every digit.
+    for (const spelling of ['{"from":"support","index":3.0000000000000001,"to":"finance"}', '{"to": "finance", "from": "support", "index": 3.0000000000000001}']) {
+      const table = await copy();
+      await database.owner.unsafe(`update ${table} set details = $1 where seq = 4`, [spelling]);
+      const [seen] = await database.owner.unsafe(`select details::jsonb->>'index' as index from ${table} where seq = 4`);
+      expect(seen?.index).toBe("3.0000000000000001");
+      expect((await verify(table)).firstBreak).toMatchObject({ seq: 4, reason: "hash_mismatch" });
+    }
+    // The same value spelled otherwise is still the value the hash covers.
+    for (const spelling of ['{"from":"support","index":3.0,"to":"finance"}', '{"to": "finance", "from": "support", "index": 3e0}']) {
+      const table = await copy();
+      await database.owner.unsafe(`update ${table} set details = $1 where seq = 4`, [spelling]);
+      expect(await verify(table)).toMatchObject({ ok: true, checked: recordCount });
+    }
+  });
+
   it("a duplicate key in details is read as JSON.parse and jsonb both read it, the last value: a hash mismatch when that changes it", async () => {
     const table = await copy();
     await database.owner.unsafe(`update ${table} set details = '{"from":"support","index":8,"to":"finance","to":"admin"}' where seq = 9`);

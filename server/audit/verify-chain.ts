@@ -248,7 +248,8 @@ function fieldEquals(bytes: Buffer, fields: RowFields, column: number, text: str
  * COPY fields; rows the direct path declines (or too big for the scratch buffer) are decoded and
  * hashed by chainHash, the reference. The hex write decodes prev_hash as chainHash does. Null when
  * the record has no canonical form: details that are not JSON (a stored text column can hold
- * anything once its check constraint is gone) or a value canonicalJson refuses.
+ * anything once its check constraint is gone), that hold a number a double does not hold exactly
+ * (exact-json.ts), or a value canonicalJson refuses.
  */
 function recomputeHash(linkHex: string, bytes: Buffer, fields: RowFields, rowLength: number): string | null {
   if (rowLength <= directRowBytesMax && linkHex.length <= 128) {
