@@ -73,5 +73,7 @@ function refusal(outcome: Exclude<ProofOutcome, { status: "ok" }>, seq: number):
       return { status: 409, code: "SEGMENT_TOO_LONG", message: `Record ${seq} is ${outcome.rows} records before its checkpoint (seq ${outcome.checkpointSeq}); a proof carries at most ${proofSegmentRowsMax}.` };
     case "unknown_key":
       return { status: 409, code: "UNKNOWN_KEY", message: `The checkpoint covering record ${seq} is signed by key ${outcome.keyId}, which is not configured here (AUDIT_TRUSTED_PUBLIC_KEYS).` };
+    case "altered":
+      return { status: 409, code: "RECORD_ALTERED", message: `Audit record ${outcome.recordSeq} holds the number ${outcome.token} in its details, which its hash cannot cover: the stored record was altered. Run npm run audit:verify and treat the chain as broken there.` };
   }
 }

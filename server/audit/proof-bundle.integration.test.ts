@@ -116,6 +116,18 @@ describe("audit proof bundles and scripts/verify-proof.mjs", () => {
     expect(await buildProofBundle(database.app.db, 1, keys, 5)).toEqual({ status: "segment_too_long", checkpointSeq: 6, rows: 6 });
     expect(await buildProofBundle(database.app.db, 1, trustedKeys([]))).toMatchObject({ status: "unknown_key", keyId: key.keyId });
   });
+
+  // Last: it alters the stored chain. A number JSON.parse rounds back to the honest value would
+  // otherwise give a bundle that verifies offline while the database shows another value.
+  it("refuses a bundle whose segment holds a record altered to a number its hash cannot cover", async () => {
+    await database.owner.unsafe(`alter table audit_events disable trigger audit_events_refuse_update_delete`);
+    await database.owner.unsafe(`update audit_events set details = replace(details, '"index":4', '"index":4.0000000000000001') where seq = 5`);
+    await database.owner.unsafe(`alter table audit_events enable always trigger audit_events_refuse_update_delete`);
+    const [seen] = await database.owner`select details::jsonb->>'index' as index from audit_events where seq = 5`;
+    expect(seen?.index).toBe("4.0000000000000001");
+    expect(await buildProofBundle(database.app.db, 3, keys)).toEqual({ status: "altered", recordSeq: 5, token: "4.0000000000000001" });
+    expect(await buildProofBundle(database.app.db, 6, keys)).toMatchObject({ status: "ok" });
+  });
 });
 
 describe("verify-proof.mjs canonical JSON is chain.ts's, byte for byte", () => {

@@ -2,6 +2,7 @@ import { and, asc, eq, gte, lte } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { auditCheckpoints, auditEvents } from "@/db/schema";
 import type { HashedAuditRecord } from "./chain";
+import { InexactNumberError, parseExactJson } from "./exact-json";
 import { checkpointChain } from "./checkpoints/checkpoint-message";
 import type { TrustedKeys } from "./checkpoints/signing-key";
 
@@ -38,7 +39,9 @@ export type ProofOutcome =
   | { status: "not_found" }
   | { status: "not_covered" }
   | { status: "segment_too_long"; checkpointSeq: number; rows: number }
-  | { status: "unknown_key"; keyId: string };
+  | { status: "unknown_key"; keyId: string }
+  /** A stored record's details hold a number the hash cannot cover (see exact-json.ts): tampered. */
+  | { status: "altered"; recordSeq: number; token: string };
 
 /** Builds the proof bundle of the record at `seq` from the first checkpoint that covers it. */
 export async function buildProofBundle(db: Executor, seq: number, keys: TrustedKeys, segmentRowsMax = proofSegmentRowsMax): Promise<ProofOutcome> {
@@ -56,8 +59,18 @@ export async function buildProofBundle(db: Executor, seq: number, keys: TrustedK
     .from(auditEvents)
     .where(and(gte(auditEvents.seq, seq), lte(auditEvents.seq, checkpoint.seq)))
     .orderBy(asc(auditEvents.seq));
-  const segment = stored.map(
-    (row): ProofSegmentLink => ({
+  // The bundle carries details as parsed values, so a number JSON.parse would round (the stored text
+  // then differs from what the hash covers) must refuse the bundle, never hand over the rounded value.
+  const segment: ProofSegmentLink[] = [];
+  for (const row of stored) {
+    let details: Record<string, unknown>;
+    try {
+      details = parseExactJson(row.details) as Record<string, unknown>;
+    } catch (error) {
+      if (error instanceof InexactNumberError) return { status: "altered", recordSeq: row.seq, token: error.token.slice(0, 40) };
+      throw error;
+    }
+    segment.push({
       record: {
         seq: row.seq,
         occurredAt: row.occurredAt.toISOString(),
@@ -70,12 +83,12 @@ export async function buildProofBundle(db: Executor, seq: number, keys: TrustedK
         correlationId: row.correlationId,
         ip: row.ip,
         userAgent: row.userAgent,
-        details: JSON.parse(row.details) as Record<string, unknown>,
+        details,
       },
       prevHash: row.prevHash,
       hash: row.hash,
-    }),
-  );
+    });
+  }
   const first = segment[0] as ProofSegmentLink;
   return {
     status: "ok",
