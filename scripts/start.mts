@@ -11,12 +11,23 @@ import { connectDatabase } from "../db/client";
 import { demoPassword, demoStaff } from "../server/demo/demo-staff";
 import { loadDemoData } from "../server/demo/load-demo";
 import { ensureProductionBuild } from "./lib/build";
-import { prepareRuntime } from "./lib/runtime";
+import { takenPorts } from "./lib/ports";
+import { embeddedPgPort, prepareRuntime } from "./lib/runtime";
 import { supervise, type Supervised } from "./lib/supervise";
 
 const dev = process.argv.includes("--dev");
 const port = Number.parseInt(process.env.PORT ?? "3000", 10);
 const say = (line: string) => process.stdout.write(`[countersign] ${line}\n`);
+
+const taken = await takenPorts([
+  { port, host: process.env.HOST ?? "127.0.0.1", use: "web server, PORT" },
+  ...(process.env.DATABASE_URL ? [] : [{ port: embeddedPgPort(), host: "127.0.0.1", use: "embedded PostgreSQL, EMBEDDED_PG_PORT" }]),
+]);
+if (taken.length > 0) {
+  say(`cannot start: ${taken.join(" and ")} ${taken.length > 1 ? "are" : "is"} already in use (another npm start, or another program).`);
+  say("stop it, or choose other ports with the variables named above");
+  process.exit(1);
+}
 
 const runtime = await prepareRuntime({ port, log: say });
 const children: Supervised[] = [];

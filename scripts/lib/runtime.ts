@@ -55,6 +55,9 @@ export function loadSecrets(): Secrets {
   return secrets;
 }
 
+/** The embedded PostgreSQL's port (EMBEDDED_PG_PORT, default 54329). */
+export const embeddedPgPort = (): number => Number.parseInt(process.env.EMBEDDED_PG_PORT ?? "54329", 10);
+
 export interface Runtime {
   ownerUrl: string;
   appUrl: string;
@@ -73,7 +76,7 @@ export async function prepareRuntime(options: RuntimeOptions): Promise<Runtime> 
   let embedded: EmbeddedServer | null = null;
   let ownerUrl = process.env.DATABASE_URL;
   if (!ownerUrl) {
-    const pgPort = Number.parseInt(process.env.EMBEDDED_PG_PORT ?? "54329", 10);
+    const pgPort = embeddedPgPort();
     options.log(`starting embedded PostgreSQL on 127.0.0.1:${pgPort} (data in ${path.join(dataDir, "pg")})`);
     embedded = await startEmbeddedPostgres({
       dataDir: path.join(dataDir, "pg"),
