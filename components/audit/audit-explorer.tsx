@@ -6,13 +6,14 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { parseAsInteger, parseAsString, parseAsStringLiteral, useQueryStates } from "nuqs";
 import type { FormEvent } from "react";
-import { utcIsoFromLocalInput } from "@/lib/time";
+import { utcIsoFromInput } from "@/lib/time";
 import type { AuditEventView } from "@/server/audit/schemas";
 import { errorMessage, useTRPC } from "../trpc";
 import { Button } from "../ui/button";
 import { CopyId } from "../ui/copy-id";
 import { DataTable } from "../ui/data-table";
 import { SelectField, TextField } from "../ui/field";
+import { UtcTimeField } from "../ui/utc-time-field";
 import { Pager } from "../ui/pager";
 import { EmptyState, ErrorState, Skeleton } from "../ui/states";
 import { UtcTime } from "../ui/time";
@@ -96,8 +97,8 @@ export function AuditExplorer() {
     targetType: filters.targetType ?? undefined,
     targetId: filters.targetId ?? undefined,
     outcome: filters.outcome ?? undefined,
-    from: utcIsoFromLocalInput(filters.from),
-    to: utcIsoFromLocalInput(filters.to),
+    from: utcIsoFromInput(filters.from),
+    to: utcIsoFromInput(filters.to),
     beforeSeq: filters.before ?? undefined,
     limit: 50,
   };
@@ -148,8 +149,8 @@ export function AuditExplorer() {
             </option>
           ))}
         </SelectField>
-        <TextField label="From (UTC)" name="from" type="datetime-local" defaultValue={filters.from ?? ""} />
-        <TextField label="To (UTC)" name="to" type="datetime-local" defaultValue={filters.to ?? ""} />
+        <UtcTimeField label="From (UTC)" name="from" defaultValue={filters.from} />
+        <UtcTimeField label="To (UTC)" name="to" defaultValue={filters.to} />
         <div className="flex items-end gap-2">
           <Button type="submit">Apply</Button>
           <Button

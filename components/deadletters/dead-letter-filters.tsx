@@ -1,6 +1,6 @@
 "use client";
 
-import { TextField } from "../ui/field";
+import { UtcTimeField } from "../ui/utc-time-field";
 import { ChoiceField, FilterActions, filterSubmit } from "../ui/filter-form";
 import type { DeadLetterState } from "./dead-letter-state";
 
@@ -33,8 +33,8 @@ export function DeadLetterFilters({ state, facets, errors, onApply, onClear }: {
       {facetFields.map((field) => (
         <ChoiceField key={field.name} label={field.label} name={field.name} current={state[field.name]} anyLabel={field.any} choices={facets?.[field.facet] ?? []} error={errors[field.name]} />
       ))}
-      <TextField label="From (UTC)" name="from" type="datetime-local" step={1} defaultValue={state.from ?? ""} error={errors.from} />
-      <TextField label="To (UTC)" name="to" type="datetime-local" step={1} defaultValue={state.to ?? ""} error={errors.to} />
+      <UtcTimeField label="From (UTC)" name="from" defaultValue={state.from} error={errors.from} />
+      <UtcTimeField label="To (UTC)" name="to" defaultValue={state.to} error={errors.to} />
       <FilterActions onClear={onClear} />
     </form>
   );

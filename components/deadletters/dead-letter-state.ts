@@ -3,7 +3,7 @@
 import { parseAsKeysetCursor } from "../ui/url-cursor";
 import { parseAsString, useQueryStates } from "nuqs";
 import type { z } from "zod";
-import { utcIsoFromLocalInput } from "@/lib/time";
+import { utcIsoFromInput } from "@/lib/time";
 import type { DeadLetterFilter, listInput } from "@/server/deadletters/schemas";
 
 type ListInput = z.input<typeof listInput>;
@@ -36,8 +36,8 @@ export function filterOf(state: DeadLetterState): Omit<DeadLetterFilter, "status
     eventType: present(state.eventType),
     provider: present(state.provider),
     errorClass: present(state.errorClass),
-    from: utcIsoFromLocalInput(state.from),
-    to: utcIsoFromLocalInput(state.to),
+    from: utcIsoFromInput(state.from),
+    to: utcIsoFromInput(state.to),
   };
 }
 

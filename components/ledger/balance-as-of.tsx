@@ -3,10 +3,10 @@
 import { skipToken, useQuery } from "@tanstack/react-query";
 import { parseAsString, useQueryState } from "nuqs";
 import type { FormEvent } from "react";
-import { utcIsoFromLocalInput } from "@/lib/time";
+import { utcInputMessage, utcIsoFromInput } from "@/lib/time";
 import { errorMessage, fieldErrorsOf, useTRPC } from "../trpc";
 import { Button } from "../ui/button";
-import { TextField } from "../ui/field";
+import { UtcTimeField } from "../ui/utc-time-field";
 import { UtcTime } from "../ui/time";
 import { Amount } from "./amount";
 
@@ -14,9 +14,9 @@ import { Amount } from "./amount";
 export function BalanceAsOf({ accountId, currency, entryCount }: { accountId: string; currency: string; entryCount: number }) {
   const trpc = useTRPC();
   const [asOf, setAsOf] = useQueryState("asOf", parseAsString.withOptions({ history: "push" }));
-  const at = utcIsoFromLocalInput(asOf);
+  const at = utcIsoFromInput(asOf);
   const result = useQuery(trpc.ledger.balanceAsOf.queryOptions(at ? { accountId, at } : skipToken));
-  const fieldError = fieldErrorsOf(result.error).at ?? (asOf && !at ? "must be a date and time" : undefined);
+  const fieldError = fieldErrorsOf(result.error).at ?? (asOf && !at ? utcInputMessage : undefined);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -31,7 +31,7 @@ export function BalanceAsOf({ accountId, currency, entryCount }: { accountId: st
       </h2>
       <div className="flex flex-wrap items-end gap-x-6 gap-y-3">
         <form onSubmit={submit} className="flex items-end gap-2" aria-label="Balance as of">
-          <TextField key={asOf ?? ""} label="Balance as of (UTC)" name="asOf" type="datetime-local" step={1} defaultValue={asOf ?? ""} error={fieldError} required />
+          <UtcTimeField key={asOf ?? ""} label="Balance as of (UTC)" name="asOf" defaultValue={asOf} error={fieldError} required />
           <Button type="submit" variant="secondary">
             Show balance
           </Button>

@@ -4,6 +4,7 @@ import { currencyCodes } from "@/server/money";
 import { transactionKinds } from "@/server/ledger/types";
 import { Button } from "../ui/button";
 import { SelectField, TextField } from "../ui/field";
+import { UtcTimeField } from "../ui/utc-time-field";
 import { ChoiceField, FilterActions, filterSubmit, pick } from "../ui/filter-form";
 import { dateFields, sortOrders, type SearchState } from "./transaction-search-state";
 
@@ -69,8 +70,8 @@ export function TransactionFilters({ state, errors, onApply, onClear }: Transact
           <option value="occurred">Occurred</option>
           <option value="booked">Booked</option>
         </SelectField>
-        <TextField label="From (UTC)" name="from" type="datetime-local" step={1} defaultValue={state.from ?? ""} error={errors.from} />
-        <TextField label="To (UTC)" name="to" type="datetime-local" step={1} defaultValue={state.to ?? ""} error={errors.to} />
+        <UtcTimeField label="From (UTC)" name="from" defaultValue={state.from} error={errors.from} />
+        <UtcTimeField label="To (UTC)" name="to" defaultValue={state.to} error={errors.to} />
         <TextField label="Metadata" name="metadata" defaultValue={state.metadata ?? ""} error={errors.metadata} placeholder="provider=acmepay" autoComplete="off" />
         <SelectField label="Sort" name="sort" defaultValue={state.sort ?? "newest"}>
           <option value="newest">Newest first</option>

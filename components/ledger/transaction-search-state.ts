@@ -3,7 +3,7 @@
 import { parseAsKeysetCursor } from "../ui/url-cursor";
 import { parseAsString, parseAsStringLiteral, useQueryStates } from "nuqs";
 import type { z } from "zod";
-import { utcIsoFromLocalInput } from "@/lib/time";
+import { utcIsoFromInput } from "@/lib/time";
 import type { searchTransactionsInput } from "@/server/ledger/schemas";
 import { transactionKinds } from "@/server/ledger/types";
 
@@ -49,8 +49,8 @@ export function searchInputOf(state: SearchState): SearchInput {
     amountMin: present(state.amountMin),
     amountMax: present(state.amountMax),
     dateField: state.dateField ?? "occurred",
-    from: utcIsoFromLocalInput(state.from),
-    to: utcIsoFromLocalInput(state.to),
+    from: utcIsoFromInput(state.from),
+    to: utcIsoFromInput(state.to),
     metadata: present(state.metadata),
     sort: state.sort === "oldest" ? "asc" : "desc",
     cursor: state.cursor ?? undefined,

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { MoneyDecimal } from "../../lib/money-decimal";
+import { formatUtc, utcInputMessage } from "../../lib/time";
 import { formatAmountDisplay } from "../../server/money";
 import { expectNoSeriousA11yViolations } from "../support/axe";
 import { createStaffMember, knownDeposit, statementOf } from "../support/data";
@@ -59,7 +60,16 @@ test("support finds a deposit by its provider reference, follows it to the walle
     formatAmountDisplay(new MoneyDecimal(entries[entries.length - 1]?.balanceAfter ?? "0"), deposit.currency),
   );
 
-  await page.getByLabel("Balance as of (UTC)").fill(asOf.toISOString().slice(0, 19));
+  // Times are typed on the 24-hour clock in UTC; a day that does not exist stops the form at the field.
+  const asOfField = page.getByLabel("Balance as of (UTC)");
+  await asOfField.fill("2026-02-30 10:00");
+  await page.getByRole("button", { name: "Show balance" }).click();
+  await expect(page.getByText(utcInputMessage)).toBeVisible();
+  await expect(asOfField).toHaveAttribute("aria-invalid", "true");
+  expect(page.url()).not.toMatch(/[?&]asOf=/);
+  // A time copied from any page of the console ("2026-03-01 14:05:09 UTC") is accepted as it is.
+  await asOfField.fill(formatUtc(asOf));
+  await expect(page.getByText(utcInputMessage)).toHaveCount(0);
   await page.getByRole("button", { name: "Show balance" }).click();
   const answer = page.getByRole("status").filter({ hasText: "Includes" });
   await expect(answer).toContainText(expectedBalance);
