@@ -25,4 +25,12 @@ describe("losing the database connection mid-transaction", () => {
     expect(report.transaction).toBe("CONNECTION_CLOSED");
     expect(report.after).toBe("answered 1");
   });
+
+  it("keeps what the killed transaction still sends off the reconnected connection and the transaction now on it", () => {
+    const child = spawnSync(process.execPath, ["--import", "tsx", "test/support/stale-transaction.mts", database.ownerUrl], { encoding: "utf8", timeout: 30_000 });
+    expect(child.stderr).not.toMatch(/TypeError|Uncaught|Unhandled/i);
+    expect(child.status).toBe(0);
+    const report = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}") as Record<string, unknown>;
+    expect(report).toEqual({ first: "CONNECTION_CLOSED", stale: "CONNECTION_CLOSED", second: "committed", rows: 2 });
+  });
 });

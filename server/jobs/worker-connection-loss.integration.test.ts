@@ -9,7 +9,9 @@ const leaseMs = 1_500;
 // A database restart or failover kills every backend the worker holds, often in the middle of a
 // batch transaction. The worker must ride it out: its loops fail, pause and reconnect; the leases
 // of what it held run out; every event still posts exactly once. (Without patches/postgres+3.4.9.patch
-// the driver's own ROLLBACK on the dead socket threw an uncatchable TypeError and the worker died.)
+// the driver's own ROLLBACK on the dead socket threw an uncatchable TypeError and the worker died;
+// a killed transaction's leftovers on the reconnected connection stalled the inbox loop for good,
+// about one run in ten; and a connection killed while reading array types crashed the worker.)
 describe("a worker whose database connections are killed mid-batch", () => {
   let database: TestDatabase;
   const customers = Array.from({ length: 8 }, (_, index) => `loss-cust-${index}`);
@@ -42,7 +44,12 @@ describe("a worker whose database connections are killed mid-batch", () => {
       }
       expect(killed).toBeGreaterThan(0);
       // Generous: under a loaded machine a batch can take seconds; a dead worker ends the wait at once.
-      await until(async () => worker.exitCode !== null || (await processed()) === total, 90_000);
+      await until(async () => worker.exitCode !== null || (await processed()) === total, 90_000).catch(async () => {
+        // A stall: say where the events are and what the worker's connections are doing.
+        const inbox = await database.owner`select status, claimed_by is not null as claimed, count(*)::int as n from webhook_inbox group by 1, 2`;
+        const sessions = await database.owner`select state, wait_event, now() - state_change as since, left(query, 120) as query from pg_stat_activity where datname = current_database() and application_name = 'countersign-worker'`;
+        throw new Error(`the worker stalled: inbox ${JSON.stringify(inbox)}; its sessions ${JSON.stringify(sessions)}`);
+      });
       expect(worker.exitCode, stderr.slice(-2000)).toBeNull();
       expect(await processed()).toBe(total);
       expect(stderr).not.toMatch(/TypeError|uncaught/i);
