@@ -22,14 +22,16 @@ export interface OutboxHandler {
   handleBatch?(tx: Transaction, deliveries: readonly OutboxDelivery[], signal: AbortSignal): Promise<void>;
   /**
    * True when the handler's whole effect is written in this database by `handleBatch` (nothing
-   * outside it, no HTTP): when every handler of a dispatcher is such, a batch is claimed, applied
-   * and marked delivered in one transaction, which is then its exactly-once guarantee.
+   * outside it, no HTTP): when every handler of a dispatcher is such and has a `statement`, a batch
+   * is claimed, applied and marked delivered in one transaction, which is then its exactly-once
+   * guarantee.
    */
   inDatabase?: boolean;
   /**
    * The same effect as `handleBatch`, written as SQL for the dispatcher's one-statement path: it
    * composes these into the data-modifying statement that claims a batch, records processed_events
-   * and marks the events delivered, so a batch costs one statement and one commit.
+   * and marks the events delivered, so a batch costs one statement and one commit. Both versions
+   * must leave the same effect; a test runs one batch through each and compares.
    */
   statement?: HandlerStatement;
 }
