@@ -1,5 +1,6 @@
 /**
  * npm run bench -- webhooks [--senders 16] [--accept-seconds 10] [--rate 200] [--steady-seconds 20] [--jobs 20000] [--batch 50]
+ *                            [--parts accept,latency,dispatch]
  *
  * 1. Accepted webhooks per second: signed payment.succeeded / bet.placed events POSTed to the real
  *    route (/api/webhooks/[provider]) of the production web server by N concurrent senders.
@@ -19,6 +20,7 @@ import { summarizeLatencies } from "./lib/stats";
 import { formatCount, formatMs, formatPercent, formatSeconds, printTable } from "./lib/table";
 import { perSecond } from "./lib/timing";
 
+const allParts = ["accept", "latency", "dispatch"] as const;
 const { values } = parseArgs({
   allowPositionals: true,
   options: {
@@ -28,8 +30,17 @@ const { values } = parseArgs({
     "steady-seconds": { type: "string", default: "20" },
     jobs: { type: "string", default: "20000" },
     batch: { type: "string", default: "50" },
+    parts: { type: "string", default: allParts.join(",") },
   },
 });
+/**
+ * While iterating on one part, the others can be left out: `--parts dispatch` measures the
+ * dispatcher alone, with no build, web server or worker; its events are then cloned from
+ * ledger.transaction_posted payloads built from the seeded ledger instead of those phase 2 wrote.
+ */
+const parts = new Set(values.parts.split(",").map((part) => part.trim()));
+const unknownParts = [...parts].filter((part) => !(allParts as readonly string[]).includes(part));
+if (unknownParts.length > 0) throw new Error(`unknown --parts ${unknownParts.join(", ")}; choose from ${allParts.join(", ")}`);
 const senders = Number.parseInt(values.senders, 10);
 const acceptSeconds = Number.parseInt(values["accept-seconds"], 10);
 const rate = Number.parseInt(values.rate, 10);
@@ -58,10 +69,16 @@ try {
   if (customers.length < 1000) throw new Error(`only ${customers.length} EUR customers were seeded`);
   await bench.owner`vacuum analyze`;
 
-  if (!ensureProductionBuild({ env: process.env, log: () => undefined })) throw new Error("next build failed");
-  const port = 3900 + Math.floor(Math.random() * 90);
-  const base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
+  if (parts.has("accept") || parts.has("latency")) await throughTheWebServer(customers);
+  if (parts.has("dispatch")) await dispatcherVersusSkipLocked(bench, env());
+} finally {
+  await Promise.all(children.map(stopChild));
+  await bench.close();
+}
+
+/** The environment of the web server and worker children. */
+function env(port = 0): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     NODE_ENV: "production",
     APP_DATABASE_URL: bench.appUrl,
@@ -70,16 +87,18 @@ try {
     WEBHOOK_SECRETS: JSON.stringify({ [paymentProvider]: secret, [gameProvider]: secret }),
     LOG_LEVEL: "warn",
   };
-  const web = spawn(process.execPath, ["--import", "tsx", "server/http/serve.mts"], { env: { ...env, PORT: String(port) }, stdio: ["ignore", "ignore", "inherit"] });
+}
+
+async function throughTheWebServer(customers: Customer[]): Promise<void> {
+  if (!ensureProductionBuild({ env: process.env, log: () => undefined })) throw new Error("next build failed");
+  const port = 3900 + Math.floor(Math.random() * 90);
+  const base = `http://127.0.0.1:${port}`;
+  const web = spawn(process.execPath, ["--import", "tsx", "server/http/serve.mts"], { env: { ...env(port), PORT: String(port) }, stdio: ["ignore", "ignore", "inherit"] });
   children.push(web);
   await waitForHealth(base);
 
-  await acceptedPerSecond(base, customers);
-  await ingestToPosted(bench, base, customers, env);
-  await dispatcherVersusSkipLocked(bench, env);
-} finally {
-  await Promise.all(children.map(stopChild));
-  await bench.close();
+  if (parts.has("accept")) await acceptedPerSecond(base, customers);
+  if (parts.has("latency")) await ingestToPosted(bench, base, customers, env(port));
 }
 
 async function waitForHealth(base: string): Promise<void> {
@@ -266,9 +285,35 @@ async function ingestToPosted(bench: BenchDatabase, base: string, customers: Cus
   await stopChild(worker);
 }
 
+/**
+ * Without phase 2 the outbox is empty (seeded history writes no events): delivered events shaped
+ * as postTransaction writes them, one per customer-owned posting of the seed, are the source.
+ */
+async function postedEventsFromTheSeed(bench: BenchDatabase): Promise<void> {
+  await bench.owner`
+    insert into outbox_events (id, type, aggregate_type, aggregate_id, correlation_id, payload, status, delivered_at)
+    select gen_random_uuid(), 'ledger.transaction_posted', 'ledger_transaction', t.id::text, null,
+           jsonb_build_object('transactionId', t.id, 'kind', t.kind, 'amount', t.amount::text, 'currency', t.currency,
+             'externalReference', t.external_reference, 'reversesTransactionId', t.reverses_transaction_id,
+             'occurredAt', to_char(t.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+             'bookedAt', to_char(t.booked_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+             'entries', (select jsonb_agg(jsonb_build_object('accountId', e.account_id, 'currency', e.currency, 'amount', e.amount::text) order by e.account_id, e.id)
+                           from ledger_entries e where e.transaction_id = t.id)),
+           'delivered', now()
+      from ledger_transactions t
+     where t.amount is not null
+       and exists (select 1 from ledger_entries e join accounts a on a.id = e.account_id where e.transaction_id = t.id and a.customer_id is not null)
+     order by t.id
+     limit 2000`;
+}
+
 async function dispatcherVersusSkipLocked(bench: BenchDatabase, env: NodeJS.ProcessEnv): Promise<void> {
   // N pending outbox events, cloned from real ledger.transaction_posted payloads.
-  const [source] = await bench.owner`select count(*)::int as n from outbox_events where type = 'ledger.transaction_posted'`;
+  let [source] = await bench.owner`select count(*)::int as n from outbox_events where type = 'ledger.transaction_posted'`;
+  if (Number(source?.n) === 0) {
+    await postedEventsFromTheSeed(bench);
+    [source] = await bench.owner`select count(*)::int as n from outbox_events where type = 'ledger.transaction_posted'`;
+  }
   if (Number(source?.n) === 0) throw new Error("no ledger.transaction_posted outbox events to clone");
   await bench.owner`
     with source as (

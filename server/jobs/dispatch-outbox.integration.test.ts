@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { signedInCaller } from "@/test/support/callers";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { drainOutbox, quickPolicy, webhookCustomer, workerOptions } from "@/test/support/webhooks";
-import { systemAccount } from "../ledger/open-account";
+import { openCustomerAccount, systemAccount } from "../ledger/open-account";
 import { MoneyDecimal } from "../money";
 import { generateSecret, verifyWebhook } from "../ingest/signature";
 import { dispatchOutboxBatch } from "./dispatch-outbox";
@@ -209,6 +209,149 @@ describe("the outbox dispatcher", () => {
         { correlation_id: "corr-direct-skip", status: "pending", n: 2 },
       ]);
     });
+
+    it("two dispatchers at once share the due events through SKIP LOCKED: each event is applied, recorded and marked once, with no lease", async () => {
+      const first = { ...(await warmedWorker()), batchSize: 20 };
+      const second = { ...(await warmedWorker()), batchSize: 20 };
+      const before = await activity();
+      await insertDeposits(400, "corr-direct-two");
+      const run = async (options: typeof first) => {
+        let delivered = 0;
+        for (let round = 0; round < 100; round += 1) {
+          const result = await dispatchOutboxBatch(database.app.db, [projection], options);
+          delivered += result.delivered;
+          if (result.claimed === 0) return delivered;
+        }
+        return delivered;
+      };
+      const delivered = await Promise.all([run(first), run(second)]);
+      expect(delivered[0] + delivered[1]).toBe(400);
+      expect(delivered.every((count) => count > 0)).toBe(true);
+      const after = await activity();
+      expect(after.event_count - before.event_count).toBe(400);
+      expect(new MoneyDecimal(after.total).minus(before.total).toFixed(2)).toBe("400.00");
+      // A lease moves available_at a lease ahead: unmoved, every event went through the one statement.
+      const [events] = await database.owner`select count(*)::int as n, count(*) filter (where status = 'delivered' and attempts = 1 and claimed_by is null and available_at <= delivered_at)::int as once
+        from outbox_events where correlation_id = 'corr-direct-two'`;
+      expect(events).toEqual({ n: 400, once: 400 });
+      const [records] = await database.owner`select count(*)::int as n, count(distinct p.event_id)::int as events, count(*) filter (where p.correlation_id = 'corr-direct-two')::int as correlated
+        from processed_events p join outbox_events e on e.id = p.event_id where e.correlation_id = 'corr-direct-two'`;
+      expect(records).toEqual({ n: 400, events: 400, correlated: 400 });
+    });
+
+    it("a retryable failure inside the batch (a read-model row locked past the attempt's timeout): rolled back whole, the others apply once, the blocked event backs off and is delivered once later", async () => {
+      const options = await warmedWorker();
+      const blocked = await webhookCustomer(database.app.db, "outbox-cust-locked");
+      const slowProjection = activityProjection({ ...quickPolicy, attemptTimeoutMs: 300 });
+      const failedPayment = (customer: string, paymentId: string) => ({
+        paymentRecordId: "018f0000-0000-7000-8000-000000000003", provider: "acmepay", paymentId, customerId: customer, amount: "3.00", currency: "EUR", failureCode: "declined", occurredAt: "2026-11-01T12:00:00.000Z",
+      });
+      const insertFailed = async (customer: string, paymentId: string) => {
+        await database.owner`insert into outbox_events (id, type, aggregate_type, aggregate_id, correlation_id, payload)
+          values (gen_random_uuid(), 'payment.failed', 'provider_payment', ${paymentId}, 'corr-direct-locked', ${database.owner.json(failedPayment(customer, paymentId))})`;
+      };
+      await database.owner`insert into customer_activity (customer_id, currency, kind, event_count, total, last_event_id, last_activity_at)
+        values (${blocked.customerId}, 'EUR', 'payment_failed', 0, 0, gen_random_uuid(), now())`;
+      const before = await activity("payment_failed");
+      for (let index = 0; index < 9; index += 1) await insertFailed(customerId, `locked-free-${index}`);
+      await insertFailed(blocked.customerId, "locked-blocked");
+
+      const lock = await database.owner.reserve();
+      try {
+        await lock`begin`;
+        await lock`select 1 from customer_activity where customer_id = ${blocked.customerId} and kind = 'payment_failed' for update`;
+        const result = await dispatchOutboxBatch(database.app.db, [slowProjection], options);
+        expect(result).toEqual({ claimed: 10, delivered: 9, pending: 1, dead: 0 });
+        await lock`rollback`;
+      } finally {
+        lock.release();
+      }
+      expect((await activity("payment_failed")).event_count - before.event_count).toBe(9);
+      const [state] = await database.owner`select d.status::text, d.attempts, d.last_error_class from outbox_deliveries d join outbox_events e on e.id = d.event_id where e.aggregate_id = 'locked-blocked'`;
+      expect(state).toEqual({ status: "pending", attempts: 1, last_error_class: "TIMEOUT" });
+
+      await drainOutbox(database.app.db, [slowProjection], options);
+      const [row] = await database.owner`select event_count, round(total, 2)::text as total from customer_activity where customer_id = ${blocked.customerId} and kind = 'payment_failed'`;
+      expect(row).toEqual({ event_count: 1, total: "3.00" });
+      const attempts = await database.owner`select a.attempt, a.outcome::text, a.error_class, a.correlation_id from job_attempts a join outbox_events e on e.id = a.outbox_event_id where e.correlation_id = 'corr-direct-locked' order by a.id`;
+      expect(attempts).toEqual([
+        { attempt: 1, outcome: "failed", error_class: "TIMEOUT", correlation_id: "corr-direct-locked" },
+        { attempt: 2, outcome: "succeeded", error_class: null, correlation_id: "corr-direct-locked" },
+      ]);
+      const [records] = await database.owner`select count(*)::int as n from processed_events p join outbox_events e on e.id = p.event_id where e.correlation_id = 'corr-direct-locked'`;
+      expect(records?.n).toBe(10);
+    });
+
+    it("with a subscriber among the handlers, events keep the lease path after a lease round: each is under this worker's lease while it is delivered", async () => {
+      const crm = subscriber();
+      const leases: Array<{ claimed_by: string | null; leased: boolean }> = [];
+      const watching = { ...crm, handle: async (...args: Parameters<typeof crm.handle>) => {
+        const [row] = await database.owner`select claimed_by, claimed_until > now() as leased from outbox_events where id = ${args[1].id}`;
+        leases.push({ claimed_by: row?.claimed_by ?? null, leased: row?.leased === true });
+        return crm.handle(...args);
+      } };
+      const options = workerOptions({ batchSize: 50 });
+      await insertDeposits(1, "corr-subscriber-warm");
+      expect((await dispatchOutboxBatch(database.app.db, [projection, watching], options)).claimed).toBe(1);
+      const before = await activity();
+      await insertDeposits(3, "corr-subscriber-leased");
+      const result = await dispatchOutboxBatch(database.app.db, [projection, watching], options);
+      expect(result).toEqual({ claimed: 3, delivered: 3, pending: 0, dead: 0 });
+      expect(leases).toHaveLength(4);
+      expect(leases.every((lease) => lease.claimed_by === options.workerId && lease.leased)).toBe(true);
+      expect(sink.received.filter((entry) => entry.correlationId === "corr-subscriber-leased")).toHaveLength(3);
+      expect((await activity()).event_count - before.event_count).toBe(3);
+    });
+
+    it("the projection in SQL leaves the read model exactly as the projection in code: every kind, withdrawals included", async () => {
+      const [viaLease, viaStatement] = [await webhookCustomer(database.app.db, "outbox-cust-code"), await webhookCustomer(database.app.db, "outbox-cust-sql")];
+      const holds = await Promise.all([viaLease, viaStatement].map((customer) => database.app.db.transaction((tx) => openCustomerAccount(tx, customer.customerId, "withdrawal_hold", "EUR"))));
+      const insertHistory = async (customer: typeof viaLease, hold: string, correlation: string) => {
+        const wallet = customer.walletIds.EUR ?? "";
+        const posted = (kind: string, amount: string, entries: Array<[string, string]>, bookedAt: string) => ({
+          transactionId: "018f0000-0000-7000-8000-0000000000aa", kind, amount, currency: "EUR", externalReference: null, occurredAt: bookedAt, bookedAt, reversesTransactionId: null,
+          entries: entries.map(([accountId, entryAmount]) => ({ accountId, currency: "EUR", amount: entryAmount })),
+        });
+        const payloads: Array<[string, Record<string, unknown>]> = [
+          ["ledger.transaction_posted", posted("deposit", "50.00", [[clearing, "50.00"], [wallet, "-50.00"]], "2026-11-01T10:00:00.000Z")],
+          ["ledger.transaction_posted", posted("deposit", "25.10", [[clearing, "25.10"], [wallet, "-25.10"]], "2026-11-01T10:00:01.123Z")],
+          ["ledger.transaction_posted", posted("bet", "1.25", [[wallet, "1.25"], [clearing, "-1.25"]], "2026-11-01T10:00:02.000Z")],
+          ["ledger.transaction_posted", posted("withdrawal", "20.00", [[wallet, "20.00"], [hold, "-20.00"]], "2026-11-01T10:00:03.000Z")],
+          ["ledger.transaction_posted", posted("withdrawal", "20.00", [[hold, "20.00"], [clearing, "-20.00"]], "2026-11-01T10:00:04.000Z")],
+          ["ledger.transaction_posted", posted("withdrawal", "5.00", [[wallet, "5.00"], [hold, "-5.00"]], "2026-11-01T10:00:05.000Z")],
+          ["ledger.transaction_posted", posted("withdrawal", "5.00", [[hold, "5.00"], [wallet, "-5.00"]], "2026-11-01T10:00:06.000Z")],
+          ["ledger.transaction_posted", posted("withdrawal", "7.00", [[wallet, "7.00"], [clearing, "-7.00"]], "2026-11-01T10:00:07.000Z")],
+          ["payment.failed", { paymentRecordId: "018f0000-0000-7000-8000-000000000004", provider: "acmepay", paymentId: `${correlation}-failed`, customerId: customer.customerId, amount: "9.99", currency: "EUR", failureCode: "declined", occurredAt: "2026-11-01T10:00:08.000Z" }],
+        ];
+        for (const [type, payload] of payloads) {
+          await database.owner`insert into outbox_events (id, type, aggregate_type, aggregate_id, correlation_id, payload)
+            values (gen_random_uuid(), ${type}, 'test', ${correlation}, ${correlation}, ${database.owner.json(payload as never)})`;
+        }
+      };
+      const readModel = (customer: string) => database.owner`select kind, event_count, total::text as total, last_activity_at from customer_activity where customer_id = ${customer} order by kind`;
+
+      // A worker's first round is a lease round: the batch goes to the projection's code.
+      await insertHistory(viaLease, holds[0]?.id ?? "", "corr-parity-code");
+      const leased = await dispatchOutboxBatch(database.app.db, [projection], workerOptions({ batchSize: 50 }));
+      expect(leased).toEqual({ claimed: 9, delivered: 9, pending: 0, dead: 0 });
+      const options = await warmedWorker();
+      await insertHistory(viaStatement, holds[1]?.id ?? "", "corr-parity-sql");
+      expect(await dispatchOutboxBatch(database.app.db, [projection], options)).toEqual({ claimed: 9, delivered: 9, pending: 0, dead: 0 });
+      const [unmoved] = await database.owner`select bool_and(available_at <= delivered_at) as unmoved from outbox_events where correlation_id = 'corr-parity-sql'`;
+      expect(unmoved?.unmoved).toBe(true);
+
+      const expected = await readModel(viaLease.customerId);
+      expect(expected.map((row) => [row.kind, row.event_count, new MoneyDecimal(row.total).toFixed(2)])).toEqual([
+        ["bet", 1, "1.25"],
+        ["deposit", 2, "75.10"],
+        ["payment_failed", 1, "9.99"],
+        ["withdrawal", 1, "7.00"],
+        ["withdrawal_hold", 2, "25.00"],
+        ["withdrawal_paid", 1, "20.00"],
+        ["withdrawal_released", 1, "5.00"],
+      ]);
+      expect(await readModel(viaStatement.customerId)).toEqual(expected);
+    });
   });
 
   it("an event of a type no handler knows is poison too", async () => {
@@ -337,5 +480,30 @@ describe("the outbox dispatcher", () => {
     expect(after.event_count - before.event_count).toBe(1);
     const [event] = await database.owner`select payload->>'occurredAt' as received, edited_payload->>'occurredAt' as edited, status::text from outbox_events where correlation_id = 'corr-edit'`;
     expect(event).toEqual({ received: "last tuesday", edited: "2026-11-01T09:30:00Z", status: "delivered" });
+  });
+  it("an outbox event's content cannot change, for the owner too and under replication; the dispatcher's bookkeeping and an approved edit can", async () => {
+    await insertDeposits(1, "corr-guard");
+    const [event] = await database.owner`select id from outbox_events where correlation_id = 'corr-guard'`;
+    const id = String(event?.id);
+    const refused = /an event cannot change/;
+    await expect(database.owner`update outbox_events set payload = payload || '{"amount": "1000.00"}'::jsonb where id = ${id}`).rejects.toThrow(refused);
+    await expect(database.owner`update outbox_events set type = 'payment.failed' where id = ${id}`).rejects.toThrow(refused);
+    await expect(database.owner`update outbox_events set aggregate_type = 'other', aggregate_id = 'other' where id = ${id}`).rejects.toThrow(refused);
+    await expect(database.owner`update outbox_events set correlation_id = 'corr-forged' where id = ${id}`).rejects.toThrow(refused);
+    await expect(database.owner`update outbox_events set created_at = created_at - interval '1 day' where id = ${id}`).rejects.toThrow(refused);
+    await expect(database.owner`update outbox_events set id = gen_random_uuid() where id = ${id}`).rejects.toThrow(refused);
+    // Content changed in the same statement as bookkeeping is refused as well.
+    await expect(database.owner`update outbox_events set status = 'delivered', attempts = attempts + 1, payload = '{}'::jsonb where id = ${id}`).rejects.toThrow(refused);
+    await expect(
+      database.owner.begin(async (tx) => {
+        await tx`set local session_replication_role = replica`;
+        await tx`update outbox_events set payload = '{}'::jsonb where id = ${id}`;
+      }),
+    ).rejects.toThrow(refused);
+
+    await database.app.sql`update outbox_events set attempts = attempts + 1, claimed_by = 'w', claimed_until = now(), available_at = now() where id = ${id}`;
+    await database.app.sql`update outbox_events set edited_payload = payload, status = 'delivered', delivered_at = now(), claimed_by = null, claimed_until = null where id = ${id}`;
+    const [after] = await database.owner`select status::text, attempts, edited_payload is not null as edited, payload->>'amount' as amount, correlation_id from outbox_events where id = ${id}`;
+    expect(after).toEqual({ status: "delivered", attempts: 1, edited: true, amount: "1.00", correlation_id: "corr-guard" });
   });
 });

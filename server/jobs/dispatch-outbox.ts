@@ -1,9 +1,9 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { batchLimit, executePrepared, type Database, type Transaction } from "@/db/client";
 import { outboxDeliveries, outboxEvents, processedEvents, webhookInbox } from "@/db/schema";
 import { assert } from "../errors";
 import { logger } from "../log";
-import type { OutboxHandler } from "./handlers/handler";
+import type { HandlerStatement, OutboxHandler } from "./handlers/handler";
 import { classifyFailure, type Failure } from "./job-error";
 import { deadLetter, outboxJobKey, recordAttempt, resolveDeadLetter, type JobRef } from "./job-records";
 import { mapLimit } from "./map-limit";
@@ -86,7 +86,7 @@ async function claimOutbox(db: Database, handlerNames: string[], options: Dispat
 export async function dispatchOutboxBatch(db: Database, handlers: readonly OutboxHandler[], options: DispatchOptions): Promise<DispatchBatchResult> {
   assert(handlers.length > 0, "the dispatcher has at least one handler");
   const leasedAt = leaseRoundAt.get(options.workerId);
-  if (leasedAt !== undefined && Date.now() - leasedAt < leaseRoundIntervalMs && handlers.every((handler) => handler.inDatabase && handler.handleBatch)) {
+  if (leasedAt !== undefined && Date.now() - leasedAt < leaseRoundIntervalMs && handlers.every((handler) => handler.inDatabase && handler.statement)) {
     const direct = await dispatchInOneTransaction(db, handlers, options);
     if (direct && direct.claimed > 0) return direct;
   }
@@ -109,78 +109,87 @@ const leaseRoundIntervalMs = 1_000;
 interface DirectEvent extends Record<string, unknown> {
   id: string;
   type: string;
-  aggregate_type: string;
-  aggregate_id: string;
   payload: Record<string, unknown>;
-  edited_payload: Record<string, unknown> | null;
-  correlation_id: string | null;
-  created_at: string;
+  /** Per handler, in handler order: whether its SQL accepts the event. */
+  accepted: boolean[];
 }
 
 /**
- * For handlers whose whole effect is in this database: claim due events no handler has seen yet
- * (no lease, no delivery state), apply every handler's batch, record processed_events and mark the
- * events delivered, in ONE transaction. The row locks keep other dispatchers off while it runs; a
- * crash rolls all of it back and the events are simply due again, so nothing is lost or applied
- * twice. Any failure (a poison payload, a failing handler) rolls it back and returns null: the
- * caller then runs the lease path, which records attempts and dead-letters one event at a time.
+ * For handlers whose whole effect is in this database: ONE prepared statement claims due events no
+ * handler has seen yet (no lease, no delivery state; FOR UPDATE SKIP LOCKED), marks them delivered,
+ * writes each handler's processed_events rows and applies each handler's effect for the events it
+ * had not processed (HandlerStatement), in one transaction. The row locks keep other dispatchers off
+ * while it runs; a crash rolls all of it back and the events are simply due again, so nothing is
+ * lost or applied twice. The payloads are then checked against their types as the lease path
+ * checks them, before the commit: any failure (a poison payload, a failing effect, a handler whose
+ * SQL and code disagree on a type) rolls it back and returns null, and the caller runs the lease
+ * path, which records attempts and dead-letters one event at a time.
  */
 async function dispatchInOneTransaction(db: Database, handlers: readonly OutboxHandler[], options: DispatchOptions): Promise<DispatchBatchResult | null> {
+  const statements = handlers.map((handler) => handler.statement);
+  if (!statements.every((statement) => statement !== undefined)) return null;
   const timeoutMs = Math.max(...handlers.map((handler) => handler.policy.attemptTimeoutMs));
   try {
     return await db.transaction(async (tx) => {
       const [, claimed] = await Promise.all([
-        tx.execute(sql`select set_config('statement_timeout', ${String(timeoutMs)}, true)`),
-        executePrepared<DirectEvent>(
-          tx,
-          sql`
-          with due as (
-            select id from outbox_events e
-             where status = 'pending' and available_at <= now() and claimed_until is null
-               and not exists (select 1 from outbox_deliveries d where d.event_id = e.id)
-             order by available_at, id
-             limit ${batchLimit(options.batchSize)}
-             for update skip locked
-          )
-          update outbox_events e
-             set attempts = e.attempts + 1, status = 'delivered', delivered_at = now()
-            from due
-           where e.id = due.id
-          returning e.id, e.type, e.aggregate_type, e.aggregate_id, e.payload, e.edited_payload, e.correlation_id,
-                    to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at`,
-        ),
+        executePrepared(tx, sql`select set_config('statement_timeout', ${String(timeoutMs)}, true)`),
+        executePrepared<DirectEvent>(tx, oneStatement(handlers, statements, options.batchSize)),
       ]);
-      if (claimed.length === 0) return { claimed: 0, delivered: 0, pending: 0, dead: 0 };
-      const parsed = claimed.map((event) => ({ event, parsed: parseOutboxEvent(event.type, event.edited_payload ?? event.payload) }));
-      for (const handler of handlers) {
-        const accepted = parsed.filter(({ event }) => handler.accepts(event.type));
-        if (accepted.length === 0) continue;
-        const fresh = await recordProcessed(tx, handler, accepted.map(({ event }) => event));
-        const deliveries = accepted.flatMap(({ event, parsed: outboxEvent }) => (fresh.has(event.id) ? [deliveryOf(event, outboxEvent)] : []));
-        if (deliveries.length > 0) await handler.handleBatch?.(tx, deliveries, AbortSignal.timeout(handler.policy.attemptTimeoutMs));
+      for (const event of claimed) {
+        parseOutboxEvent(event.type, event.payload);
+        handlers.forEach((handler, index) => {
+          assert(event.accepted[index] === handler.accepts(event.type), `${handler.name}: its SQL and its code disagree on events of type ${event.type}`);
+        });
       }
       return { claimed: claimed.length, delivered: claimed.length, pending: 0, dead: 0 };
     });
   } catch (error) {
-    logger.warn({ err: error, workerId: options.workerId }, "outbox batch could not be delivered in one transaction; delivering it through leases");
+    logger.warn({ err: error, workerId: options.workerId }, "outbox batch could not be delivered in one statement; delivering it through leases");
     return null;
   }
 }
 
-/** The handler's processed_events records for these events, in one prepared statement; returns the ids it did not hold yet. */
-async function recordProcessed(tx: Transaction, handler: OutboxHandler, events: readonly DirectEvent[]): Promise<Set<string>> {
-  const ids = `{${events.map((event) => event.id).join(",")}}`;
-  const correlations = events.map((event) => event.correlation_id);
-  const fresh = await executePrepared<{ event_id: string }>(
-    tx,
-    sql`insert into processed_events (handler, event_id, correlation_id)
-        select ${handler.name}::text, i.event_id, c.correlation_id
-          from unnest(${ids}::uuid[]) with ordinality as i (event_id, n)
-          join jsonb_array_elements_text(${JSON.stringify(correlations)}::jsonb) with ordinality as c (correlation_id, n) on c.n = i.n
-        on conflict do nothing
-        returning event_id`,
-  );
-  return new Set(fresh.map((row) => row.event_id));
+/**
+ * The one statement: claim and mark delivered, then per handler its processed_events insert (ON
+ * CONFLICT DO NOTHING: a twin holding a row makes it wait, then the event is left out) and its
+ * effect over the events that insert returned. Data-modifying CTEs all run, referenced or not.
+ */
+function oneStatement(handlers: readonly OutboxHandler[], statements: HandlerStatement[], batchSize: number): SQL {
+  const parts = statements.map((statement, index) => {
+    const name = (part: string) => sql`${sql.identifier(`h${index}_${part}`)}`;
+    const handler = handlers[index];
+    assert(handler, "one statement per handler");
+    return sql`,
+    ${name("processed")} as (
+      insert into processed_events (handler, event_id, correlation_id)
+      select ${handler.name}::text, c.id, c.correlation_id from claimed c where ${statement.accepts(sql`c.type`)}
+      on conflict do nothing
+      returning event_id
+    ),
+    ${name("fresh")} as (
+      select c.id, c.type, c.payload, c.created_at from claimed c join ${name("processed")} p on p.event_id = c.id
+    ),
+    ${statement.effect(name("fresh"), name)}`;
+  });
+  const accepted = statements.map((statement) => statement.accepts(sql`c.type`));
+  return sql`
+    with due as (
+      select id from outbox_events e
+       where status = 'pending' and available_at <= now() and claimed_until is null
+         and not exists (select 1 from outbox_deliveries d where d.event_id = e.id)
+       order by available_at, id
+       limit ${batchLimit(batchSize)}
+       for update skip locked
+    ),
+    claimed as (
+      update outbox_events e
+         set attempts = e.attempts + 1, status = 'delivered', delivered_at = now()
+        from due
+       where e.id = due.id
+      returning e.id, e.type, coalesce(e.edited_payload, e.payload) as payload, e.correlation_id, e.created_at
+    )${sql.join(parts, sql``)}
+    select c.id, c.type, c.payload, array[${sql.join(accepted, sql`, `)}] as accepted
+      from claimed c`;
 }
 
 /** The lease path: claim with a lease (committed), deliver, settle; see dispatchOutboxBatch. */

@@ -4,7 +4,7 @@ import { findAccountOwners } from "../../ledger/account-owners";
 import { MoneyDecimal } from "../../money";
 import type { OutboxDelivery, OutboxPayload } from "../outbox-events";
 import { projectionPolicy, type RetryPolicy } from "../retry-policy";
-import type { OutboxHandler } from "./handler";
+import type { HandlerStatement, OutboxHandler } from "./handler";
 
 export const activityProjectionName = "activity-projection";
 
@@ -107,6 +107,60 @@ async function project(tx: Transaction, deliveries: readonly OutboxDelivery[]): 
   await applyBumps(tx, bumps);
 }
 
+/**
+ * `project` in SQL, for the dispatcher's one-statement path: the same bumps, summed per customer,
+ * currency and kind and written in one upsert with rows in key order. Where `project` keeps the
+ * batch's last delivered event id, this keeps the latest event's (by created_at, then id). Kinds
+ * follow activityKind: a withdrawal's first entry on a withdrawal_hold account decides it.
+ */
+const projectionStatement: HandlerStatement = {
+  accepts: (type) => sql`${type} not like 'alert.%'`,
+  effect: (fresh, name) => sql`
+    ${name("posted")} as (
+      select f.id, f.created_at, f.payload from ${fresh} f
+       where f.type = 'ledger.transaction_posted' and f.payload->>'amount' is not null and f.payload->>'currency' is not null
+    ),
+    ${name("entries")} as (
+      select p.id, x.n, (x.entry->>'accountId')::uuid as account_id, x.entry->>'amount' as amount
+        from ${name("posted")} p cross join lateral jsonb_array_elements(p.payload->'entries') with ordinality as x (entry, n)
+    ),
+    ${name("owners")} as (
+      select a.id, a.customer_id, a.purpose::text as purpose from accounts a
+       where a.id = any(array(select e.account_id from ${name("entries")} e)) and a.customer_id is not null
+    ),
+    ${name("owned")} as (
+      select e.id, e.n, e.amount, o.customer_id, o.purpose from ${name("entries")} e join ${name("owners")} o on o.id = e.account_id
+    ),
+    ${name("bumps")} as (
+      select distinct o.id, p.created_at, o.customer_id, p.payload->>'currency' as currency,
+             case when p.payload->>'kind' <> 'withdrawal' then p.payload->>'kind'
+                  when hold.amount is null then 'withdrawal'
+                  when hold.amount like '-%' then 'withdrawal_hold'
+                  when exists (select 1 from ${name("owned")} w where w.id = p.id and w.purpose = 'wallet' and w.amount like '-%') then 'withdrawal_released'
+                  else 'withdrawal_paid' end as kind,
+             (p.payload->>'amount')::numeric as amount, date_trunc('milliseconds', (p.payload->>'bookedAt')::timestamptz) as at
+        from ${name("owned")} o
+        join ${name("posted")} p on p.id = o.id
+        left join lateral (select h.amount from ${name("owned")} h where h.id = p.id and h.purpose = 'withdrawal_hold' order by h.n limit 1) hold on true
+      union all
+      select f.id, f.created_at, (f.payload->>'customerId')::uuid, f.payload->>'currency', 'payment_failed',
+             (f.payload->>'amount')::numeric, date_trunc('milliseconds', (f.payload->>'occurredAt')::timestamptz)
+        from ${fresh} f where f.type = 'payment.failed'
+    ),
+    ${name("upsert")} as (
+      insert into customer_activity (customer_id, currency, kind, event_count, total, last_event_id, last_activity_at)
+      select b.customer_id, b.currency, b.kind, count(*)::int, sum(b.amount), (array_agg(b.id order by b.created_at desc, b.id desc))[1], max(b.at)
+        from ${name("bumps")} b
+       group by b.customer_id, b.currency, b.kind
+       order by b.customer_id, b.currency, b.kind collate "C"
+      on conflict (customer_id, currency, kind) do update
+         set event_count = customer_activity.event_count + excluded.event_count,
+             total = customer_activity.total + excluded.total,
+             last_event_id = excluded.last_event_id,
+             last_activity_at = greatest(customer_activity.last_activity_at, excluded.last_activity_at)
+    )`,
+};
+
 /** The internal read model: per customer, currency and kind, how many postings and how much. */
 export function activityProjection(policy: RetryPolicy = projectionPolicy): OutboxHandler {
   return {
@@ -116,5 +170,6 @@ export function activityProjection(policy: RetryPolicy = projectionPolicy): Outb
     handle: (tx, delivery) => project(tx, [delivery]),
     handleBatch: (tx, deliveries) => project(tx, deliveries),
     inDatabase: true,
+    statement: projectionStatement,
   };
 }

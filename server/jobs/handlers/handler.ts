@@ -1,3 +1,4 @@
+import type { SQL } from "drizzle-orm";
 import type { Transaction } from "@/db/client";
 import type { OutboxDelivery } from "../outbox-events";
 import type { RetryPolicy } from "../retry-policy";
@@ -21,8 +22,27 @@ export interface OutboxHandler {
   handleBatch?(tx: Transaction, deliveries: readonly OutboxDelivery[], signal: AbortSignal): Promise<void>;
   /**
    * True when the handler's whole effect is written in this database by `handleBatch` (nothing
-   * outside it, no HTTP): when every handler of a dispatcher is such, a batch is claimed, applied
-   * and marked delivered in one transaction, which is then its exactly-once guarantee.
+   * outside it, no HTTP): when every handler of a dispatcher is such and has a `statement`, a batch
+   * is claimed, applied and marked delivered in one transaction, which is then its exactly-once
+   * guarantee.
    */
   inDatabase?: boolean;
+  /**
+   * The same effect as `handleBatch`, written as SQL for the dispatcher's one-statement path: it
+   * composes these into the data-modifying statement that claims a batch, records processed_events
+   * and marks the events delivered, so a batch costs one statement and one commit. Both versions
+   * must leave the same effect; a test runs one batch through each and compares.
+   */
+  statement?: HandlerStatement;
+}
+
+export interface HandlerStatement {
+  /** `accepts` in SQL, over a relation with a `type` column; the dispatcher checks that both agree for every claimed event. */
+  accepts(type: SQL): SQL;
+  /**
+   * Common table expressions (`name as (...), ...`, each name made by `name`) that apply the effect
+   * for the relation `fresh` (id uuid, type text, payload jsonb, created_at timestamptz): the
+   * events this handler takes that no processed_events row held yet.
+   */
+  effect(fresh: SQL, name: (part: string) => SQL): SQL;
 }
