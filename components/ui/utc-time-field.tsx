@@ -29,7 +29,7 @@ export function UtcTimeField({ label, name, defaultValue, error, required, class
       name={name}
       defaultValue={defaultValue ?? ""}
       required={required}
-      placeholder="YYYY-MM-DD HH:MM:SS"
+      placeholder="YYYY-MM-DD HH:MM"
       autoComplete="off"
       spellCheck={false}
       title="24-hour clock, UTC"
