@@ -221,6 +221,8 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
   let statementLines = 0;
   let ledgerItems = 0;
   let consistentUnbooked = 0;
+  let referenceMatches = 0;
+  let matchedTransactions = 0;
   if (hasStatements) {
     // The statement side: the chosen imports' lines in the scope's kinds, each marked duplicate or
     // not. The first line of a (provider, reference, kind) is the one with the lowest id (the
@@ -268,7 +270,12 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
     // the same reference a line pairs with, and the nearest-date pairing), items go in a stable
     // order: time, then postings before payment and withdrawal records, then id (itemOrder). Of
     // the items sharing a (provider, reference), all but the first in that order are "shadowed":
-    // a line pairs with the first only, and the others stay unpaired.
+    // a line pairs with the first only, and the others stay unpaired. An item is "shared" when
+    // another item of the run names the same ledger transaction (a posting and the payment record
+    // that booked it): only those, and the few matched by amount and date or by a settlement, need
+    // a distinct count of the matched transactions. A posting's transaction is its own id, unique
+    // among the postings, so only a transaction that a record names can be shared: the records are
+    // hashed, never all the items.
     const items = await tx.execute(sql`
       create temporary table recon_items on commit drop as
       with run_items as materialized (select row_number() over () as item_no, i.* from (${itemsQuery}) i),
@@ -276,9 +283,15 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
         select distinct on (i.provider, i.reference) i.provider, i.reference, i.item_no
           from run_items i
          where (i.provider, i.reference) in (select provider, reference from run_items group by provider, reference having count(*) > 1)
-         order by i.provider, i.reference, ${itemOrder("i")})
-      select i.*, coalesce(i.item_no <> f.item_no, false) as shadowed
-        from run_items i left join firsts f on f.provider = i.provider and f.reference = i.reference`);
+         order by i.provider, i.reference, ${itemOrder("i")}),
+      shared as (
+        select transaction_id from run_items
+         where transaction_id in (select transaction_id from run_items where source = 2)
+         group by transaction_id having count(*) > 1)
+      select i.*, coalesce(i.item_no <> f.item_no, false) as shadowed, s.transaction_id is not null as shared
+        from run_items i
+        left join firsts f on f.provider = i.provider and f.reference = i.reference
+        left join shared s on s.transaction_id = i.transaction_id`);
     await analyzeSampled(tx, ["recon_lines", "recon_items"]);
 
     // Duplicates at the provider: one difference per reference, naming the extra lines.
@@ -289,22 +302,24 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
         from recon_lines where duplicate group by provider, reference, kind`);
 
     const tolerance = sql`${parameters.amountTolerance}::numeric`;
-    // A pair of a line and an item with what classifies it: currency, then amount, then status;
-    // a clean pair with a posting is a match.
-    const pairColumns = sql`l.provider, l.reference as line_reference, i.reference as item_reference, i.transaction_id,
-             l.currency as line_currency, i.currency as item_currency, l.amount as line_amount, i.amount as item_amount,
-             l.status as line_status, i.status as item_status, l.booked_on, i.occurred_on,
-             case when l.currency <> i.currency then 'currency_mismatch'
+    // What classifies a pair of a line and an item: currency, then amount, then status; a clean
+    // pair with a posting is a match.
+    const pairClass = sql`case when l.currency <> i.currency then 'currency_mismatch'
                   when abs(l.amount - i.amount) > ${tolerance} then 'amount_mismatch'
-                  when l.status <> i.status then 'status_mismatch' end as class`;
-    // Pairs by reference, classified in the same pass. Each line and each item at most once: a line
-    // that is not a duplicate is the only one of its reference among the scope's non-settlement
-    // kinds, and an item that is not shadowed the only one of its reference.
+                  when l.status <> i.status then 'status_mismatch' end`;
+    // Lines and items by reference in ONE hash full join, classified in the same pass: a row with
+    // both sides is a pair, a row with one side is what the reference left unpaired. Each line and
+    // each item at most once: a line that is not a duplicate is the only one of its reference
+    // among the scope's non-settlement kinds, and an item that is not shadowed the only one of
+    // its reference (a shadowed item joins on a null reference, so it comes out unpaired).
     await tx.execute(sql`
-      create temporary table recon_pairs on commit drop as
-      select l.line_id, i.item_no, 'reference'::text as method, ${pairColumns}
-        from recon_lines l join recon_items i on i.provider = l.provider and i.reference = l.reference
-       where not l.duplicate and l.kind <> 'settlement' and not i.shadowed`);
+      create temporary table recon_joined on commit drop as
+      select l.line_id, i.item_no, coalesce(l.provider, i.provider) as provider, l.reference as line_reference, i.reference as item_reference,
+             i.transaction_id, l.kind, l.currency as line_currency, i.currency as item_currency, l.amount as line_amount, i.amount as item_amount,
+             l.status as line_status, i.status as item_status, l.booked_on, i.occurred_on, i.occurred_at, i.source, i.source_id, i.shared,
+             case when l.line_id is not null and i.item_no is not null then ${pairClass} end as class
+        from (select * from recon_lines where not duplicate and kind <> 'settlement') l
+        full join recon_items i on i.provider = l.provider and (case when not i.shadowed then i.reference end) = l.reference`);
     // Settlement lines: every covered reference against the items.
     await tx.execute(sql`
       create temporary table recon_covered on commit drop as
@@ -312,17 +327,18 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
         from recon_lines l cross join lateral unnest(l.covers) as c(reference)
         left join recon_items i on i.provider = l.provider and i.reference = c.reference
        where l.kind = 'settlement' and not l.duplicate`);
-    await analyzeSampled(tx, ["recon_pairs", "recon_covered"]);
-    // What the reference left unpaired, once: every later step reads these small tables instead of
-    // comparing all lines and items with all pairs again.
+    await analyzeSampled(tx, ["recon_covered"]);
+    // What the reference left unpaired, once: every later step reads these small tables.
     await tx.execute(sql`
       create temporary table recon_free_lines on commit drop as
-      select l.* from recon_lines l
-       where not l.duplicate and l.kind <> 'settlement' and not exists (select 1 from recon_pairs p where p.line_id = l.line_id)`);
+      select line_id, provider, line_reference as reference, kind, line_status as status, line_amount as amount, line_currency as currency, booked_on
+        from recon_joined where item_no is null`);
     await tx.execute(sql`
       create temporary table recon_free_items on commit drop as
-      select i.* from recon_items i
-       where not exists (select 1 from recon_pairs p where p.item_no = i.item_no) and not exists (select 1 from recon_covered c where c.item_no = i.item_no)`);
+      select item_no, provider, item_reference as reference, transaction_id, item_amount as amount, item_currency as currency, occurred_on,
+             item_status as status, occurred_at, source, source_id
+        from recon_joined j
+       where line_id is null and not exists (select 1 from recon_covered c where c.item_no = j.item_no)`);
     // Amount + currency within the date window, one-to-one, for what is still unpaired.
     await tx.execute(sql`
       create temporary table recon_date_pairs on commit drop as
@@ -330,22 +346,28 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
         select l.*, row_number() over (partition by l.provider, l.currency, l.amount order by l.booked_on, l.line_id) as rank from recon_free_lines l),
       free_items as (
         select i.*, row_number() over (partition by i.provider, i.currency, i.amount order by i.occurred_on, ${itemOrder("i")}) as rank from recon_free_items i)
-      select l.line_id, i.item_no, 'amount_date'::text as method, ${pairColumns}
+      select l.line_id, i.item_no, l.provider, l.reference as line_reference, i.reference as item_reference, i.transaction_id,
+             l.currency as line_currency, i.currency as item_currency, l.amount as line_amount, i.amount as item_amount,
+             l.status as line_status, i.status as item_status, l.booked_on, i.occurred_on, ${pairClass} as class
         from free_lines l join free_items i on i.provider = l.provider and i.currency = l.currency and i.amount = l.amount and i.rank = l.rank
        where abs(l.booked_on - i.occurred_on) <= ${parameters.dateWindowDays}`);
-    await tx.execute(sql`insert into recon_pairs select * from recon_date_pairs`);
 
-    // Matches by reference stay in recon_pairs (counted, not stored); the others are kept to be stored.
+    const pairFields = sql.raw(
+      "class, provider, line_reference, item_reference, line_id, transaction_id, line_currency, item_currency, line_amount, item_amount, line_status, item_status, booked_on, occurred_on",
+    );
+    // Matches by reference stay in recon_joined (counted, not stored); the others are kept to be stored.
     await tx.execute(sql`
       insert into recon_work_matches (line_id, transaction_id, method)
-      select line_id, transaction_id, method from recon_pairs where method <> 'reference' and class is null and transaction_id is not null`);
+      select line_id, transaction_id, 'amount_date' from recon_date_pairs where class is null and transaction_id is not null`);
     await tx.execute(sql`
       insert into recon_work_differences (class, fingerprint, provider, reference, line_id, transaction_id, currency, statement_amount, ledger_amount, amount, occurred_on, details)
       select class, class || ':' || provider || ':' || item_reference, provider, item_reference, line_id, transaction_id, line_currency, line_amount, item_amount,
              case when class = 'amount_mismatch' then abs(line_amount - item_amount) else line_amount end, booked_on,
              jsonb_build_object('method', method, 'statementStatus', line_status, 'ledgerStatus', item_status, 'statementCurrency', line_currency,
                                 'ledgerCurrency', item_currency, 'statementReference', line_reference, 'ledgerDate', occurred_on)
-        from recon_pairs where class is not null`);
+        from (select 'reference' as method, ${pairFields} from recon_joined where class is not null
+              union all
+              select 'amount_date', ${pairFields} from recon_date_pairs where class is not null) pair`);
 
     // Settlements: complete and equal is a one-to-many match; otherwise the difference it shows.
     await tx.execute(sql`
@@ -394,14 +416,32 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
         from recon_free_items i
        where i.status <> 'failed' and ${stillFreeItem}`);
 
-    const [counts] = await tx.execute<{ unbooked: number }>(sql`
+    // Matched ledger transactions, without a distinct count over every pair: a clean pair by
+    // reference whose item is not shared and whose transaction no other match names counts once
+    // as it is; the rest (shared items, matches by amount and date or by a settlement) are few,
+    // and counted distinct.
+    const [counts] = await tx.execute<{ unbooked: number; reference: number; transactions: number }>(sql`
+      with reference_counts as (
+        select count(*) filter (where r.transaction_id is null) as unbooked, count(*) filter (where r.transaction_id is not null) as reference,
+               count(*) filter (where r.transaction_id is not null and not r.shared and w.transaction_id is null) as alone
+          from recon_joined r left join (select distinct transaction_id from recon_work_matches) w on w.transaction_id = r.transaction_id
+         where r.line_id is not null and r.item_no is not null and r.class is null)
       select ((select count(*) from recon_free_lines l where l.status <> 'paid' and ${stillFreeLine})
-              + (select count(*) from recon_pairs where class is null and transaction_id is null)
-              + (select count(*) from recon_free_items i where i.status = 'failed' and ${stillFreeItem}))::int as unbooked`);
+              + (select unbooked from reference_counts)
+              + (select count(*) from recon_date_pairs where class is null and transaction_id is null)
+              + (select count(*) from recon_free_items i where i.status = 'failed' and ${stillFreeItem}))::int as unbooked,
+             (select reference from reference_counts)::int as reference,
+             ((select alone from reference_counts)
+              + (select count(*) from (select transaction_id from recon_joined
+                                        where line_id is not null and item_no is not null and class is null and transaction_id is not null and shared
+                                       union
+                                       select transaction_id from recon_work_matches) t))::int as transactions`);
     // The row counts of the two CREATE TABLE ... AS statements (their command tags): no second scan.
     statementLines = lines.count;
     ledgerItems = items.count;
     consistentUnbooked = counts?.unbooked ?? 0;
+    referenceMatches = counts?.reference ?? 0;
+    matchedTransactions = counts?.transactions ?? 0;
   }
 
   // Stuck payments: payment events received and still not applied (pending or dead) past the threshold.
@@ -468,29 +508,22 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
              order by e.transaction_id, a.purpose = 'wallet' desc, e.id) as customer
      where d.account_id is null and d.transaction_id = customer.transaction_id`);
 
-  // Matches by reference are the clean pairs by reference (one per line); without statements there is no recon_pairs.
-  const referenceMatches = hasStatements
-    ? sql`select transaction_id from recon_pairs where method = 'reference' and class is null and transaction_id is not null`
-    : sql`select null::uuid as transaction_id where false`;
   const byClass = await tx.execute<{ class: DifferenceClass; currency: string | null; count: number; amount: string | null }>(sql`
     select class, currency::text as currency, count(*)::int as count, sum(amount)::text as amount
       from recon_work_differences group by class, currency order by class, currency`);
-  const [matchCounts] = await tx.execute<{ transactions: number; reference: number; amount_date: number; settlement: number; differences: number }>(sql`
-    with reference_matches as materialized (${referenceMatches})
-    select (select count(*) from (select transaction_id from recon_work_matches union select transaction_id from reference_matches) t)::int as transactions,
-           (select count(*) from reference_matches)::int as reference,
-           (select count(distinct line_id) from recon_work_matches where method = 'amount_date')::int as amount_date,
+  const [matchCounts] = await tx.execute<{ amount_date: number; settlement: number; differences: number }>(sql`
+    select (select count(distinct line_id) from recon_work_matches where method = 'amount_date')::int as amount_date,
            (select count(distinct line_id) from recon_work_matches where method = 'settlement')::int as settlement,
            (select count(*) from recon_work_differences)::int as differences`);
   // A line is matched by one method at most: by reference and by amount and date only when
   // unpaired before, by settlement only as a settlement line.
-  const matchedLines = (matchCounts?.reference ?? 0) + (matchCounts?.amount_date ?? 0) + (matchCounts?.settlement ?? 0);
+  const matchedLines = referenceMatches + (matchCounts?.amount_date ?? 0) + (matchCounts?.settlement ?? 0);
   const summary: RunSummary = {
     statementLines,
     ledgerItems,
     matchedLines,
-    matchedTransactions: matchCounts?.transactions ?? 0,
-    matchedByMethod: { reference: matchCounts?.reference ?? 0, amount_date: matchCounts?.amount_date ?? 0, settlement: matchCounts?.settlement ?? 0 },
+    matchedTransactions,
+    matchedByMethod: { reference: referenceMatches, amount_date: matchCounts?.amount_date ?? 0, settlement: matchCounts?.settlement ?? 0 },
     matchedShare: statementLines > 0 ? shareOf(matchedLines, statementLines) : null,
     consistentUnbooked,
     differences: matchCounts?.differences ?? 0,
