@@ -261,7 +261,7 @@ describe("the reconciliation run's matching against a model of its rules", () =>
       const line = { reference: item.reference, kind: "payment" as const, status: item.status as Status, amount: item.amount, currency: item.currency, bookedOn: item.occurredOn, covers: null };
       const fate = random();
       if (fate < 0.3) lines.push(line);
-      else if (fate < 0.36) lines.push({ ...line, amount: dec(item.amount).plus("0.20").toFixed() });
+      else if (fate < 0.36) lines.push({ ...line, amount: dec(item.amount).plus(pick(["0.20", "0.25"])).toFixed() });
       else if (fate < 0.44) lines.push({ ...line, amount: dec(item.amount).plus(pick(["1.00", "0.51", "7.25"])).toFixed() });
       else if (fate < 0.5) lines.push({ ...line, currency: otherCurrency(item.currency) });
       else if (fate < 0.57) lines.push({ ...line, status: item.status === "paid" ? pick(["failed", "pending"] as Status[]) : "paid" });
