@@ -364,6 +364,7 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
              item_status as status, occurred_at
         from recon_joined j
        where line_id is null and not exists (select 1 from recon_covered c where c.source = j.source and c.source_id = j.source_id)`);
+    await analyzeSampled(tx, ["recon_free_lines", "recon_free_items"]);
     // Amount + currency within the date window, one-to-one, for what is still unpaired.
     await tx.execute(sql`
       create temporary table recon_date_pairs on commit drop as
