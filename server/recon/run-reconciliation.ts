@@ -201,8 +201,11 @@ async function analyzeSampled(tx: Transaction, tables: string[]): Promise<void> 
  */
 export async function computeRun(tx: Transaction, parameters: ResolvedParameters, now = new Date()): Promise<ComputedRun> {
   await tx.execute(sql`set local statement_timeout = '15min'`);
-  // A million lines or items hashed on their reference take about 100 MB: with less, every join
-  // and anti-join of a large run spills to temporary files in batches.
+  // A million lines hashed on their reference take about 110 MB, and the groupings that find
+  // duplicated references about 180 MB (lines) and 160 MB (items): with less, they spill to
+  // temporary files in batches. The limit is per hash, and the pairing statement holds all three at
+  // once (about 450 MB for a million of each, measured with EXPLAIN ANALYZE), beside the lines
+  // and items it read.
   await tx.execute(sql`set local work_mem = '256MB'`);
   const providerFilter = (column: SQL) => (parameters.provider ? sql`and ${column} = ${parameters.provider}` : sql``);
   const kinds = scopeKinds[parameters.scope];
@@ -221,25 +224,13 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
   let statementLines = 0;
   let ledgerItems = 0;
   let consistentUnbooked = 0;
+  let referenceMatches = 0;
+  let matchedTransactions = 0;
   if (hasStatements) {
-    // The statement side: the chosen imports' lines in the scope's kinds, each marked duplicate or
-    // not. The first line of a (provider, reference, kind) is the one with the lowest id (the
-    // earlier import, then the earlier row); the others are duplicates. Found by hashing, not by
-    // sorting every line: only the references seen more than once are kept from the grouping.
-    const lines = await tx.execute(sql`
-      create temporary table recon_lines on commit drop as
-      with run_lines as materialized (
-        select id as line_id, provider, reference, kind::text as kind, status, amount, currency::text as currency, booked_on, covers
-          from statement_lines l
-         where ${runLineFilter(parameters, kinds, "l")}),
-      repeated as (
-        select provider, reference, kind, min(line_id) as first_line_id from run_lines group by provider, reference, kind having count(*) > 1)
-      select l.*, coalesce(l.line_id <> r.first_line_id, false) as duplicate
-        from run_lines l left join repeated r on r.provider = l.provider and r.reference = l.reference and r.kind = l.kind`);
     // The ledger side: postings that carry the provider, and the payment and withdrawal records, of
     // the providers whose statements are in the run only: without a statement from a provider,
     // none of its items is "missing at the provider".
-    const itemProviderFilter = (column: SQL) => (parameters.provider ? providerFilter(column) : sql`and ${column} in (select distinct provider from recon_lines)`);
+    const itemProviderFilter = (column: SQL) => (parameters.provider ? providerFilter(column) : sql`and ${column} in (select distinct provider from run_lines)`);
     const itemsQuery =
       parameters.scope === "payments"
         ? sql`
@@ -264,65 +255,116 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
                  (w.requested_at at time zone 'UTC')::date, case w.status when 'requested' then 'pending' else w.status::text end, w.requested_at, 2, w.id
             from provider_withdrawals w
            where w.requested_at >= ${lower} and w.requested_at < ${upper} ${itemProviderFilter(sql`w.provider`)}`;
-    // item_no only names an item within the run. Where order matters (which of two items holding
-    // the same reference a line pairs with, and the nearest-date pairing), items go in a stable
-    // order: time, then postings before payment and withdrawal records, then id (itemOrder). Of
-    // the items sharing a (provider, reference), all but the first in that order are "shadowed":
-    // a line pairs with the first only, and the others stay unpaired.
-    const items = await tx.execute(sql`
-      create temporary table recon_items on commit drop as
-      with run_items as materialized (select row_number() over () as item_no, i.* from (${itemsQuery}) i),
+    const tolerance = sql`${parameters.amountTolerance}::numeric`;
+    // What classifies a pair of a line and an item: currency, then amount, then status; a clean
+    // pair with a posting is a match.
+    const pairClass = sql`case when l.currency <> i.currency then 'currency_mismatch'
+                  when abs(l.amount - i.amount) > ${tolerance} then 'amount_mismatch'
+                  when l.status <> i.status then 'status_mismatch' end`;
+    await tx.execute(sql`
+      create temporary table recon_joined (
+        line_id bigint, source int, source_id uuid, provider text not null, line_reference text, item_reference text, transaction_id uuid,
+        kind text, duplicate boolean, covers text[], line_currency text, item_currency text, line_amount numeric, item_amount numeric,
+        line_status text, item_status text, booked_on date, occurred_on date, occurred_at timestamptz, class text) on commit drop`);
+    // One statement reads the lines and the items once and pairs them by reference in ONE hash full
+    // join, classified in the same pass:
+    // - Lines: the chosen imports' lines in the scope's kinds. The first line of a (provider,
+    //   reference, kind) is the one with the lowest id (the earlier import, then the earlier row);
+    //   the others are duplicates. Found by hashing, not by sorting every line.
+    // - Items: of those sharing a (provider, reference), the first in the stable order (time, then
+    //   postings before payment and withdrawal records, then id: itemOrder) pairs; the others are
+    //   "shadowed". An item is "shared" when another item names the same ledger transaction (a
+    //   posting and the payment record that booked it). A posting's transaction is its own id, so
+    //   only a transaction a record names can be shared: the records are hashed, not all items.
+    // - A duplicate or settlement line, and a shadowed item, join on a null reference: each line
+    //   and each item comes out exactly once, paired or alone.
+    // The clean pairs by reference (a posting, no difference) are most of a large run: they are
+    // only counted. The rest goes to recon_joined for the steps that follow: every difference,
+    // every unpaired line or item, and the clean pairs whose transaction may be counted twice
+    // (a shared item, or one a settlement line covers).
+    const [read] = await tx.execute<{ lines: number; items: number; alone: number }>(sql`
+      with run_lines as materialized (
+        select id as line_id, provider, reference, kind::text as kind, status, amount, currency::text as currency, booked_on, covers
+          from statement_lines l
+         where ${runLineFilter(parameters, kinds, "l")}),
+      repeated as materialized (
+        select provider, reference, kind, min(line_id) as first_line_id, count(*) as lines
+          from run_lines group by provider, reference, kind having count(*) > 1),
+      lines as (
+        select l.*, coalesce(l.line_id <> r.first_line_id, false) as duplicate
+          from run_lines l left join repeated r on r.provider = l.provider and r.reference = l.reference and r.kind = l.kind),
+      run_items as materialized (${itemsQuery}),
       firsts as (
-        select distinct on (i.provider, i.reference) i.provider, i.reference, i.item_no
+        select distinct on (i.provider, i.reference) i.provider, i.reference, i.source, i.source_id
           from run_items i
          where (i.provider, i.reference) in (select provider, reference from run_items group by provider, reference having count(*) > 1)
-         order by i.provider, i.reference, ${itemOrder("i")})
-      select i.*, coalesce(i.item_no <> f.item_no, false) as shadowed
-        from run_items i left join firsts f on f.provider = i.provider and f.reference = i.reference`);
-    await analyzeSampled(tx, ["recon_lines", "recon_items"]);
+         order by i.provider, i.reference, ${itemOrder("i")}),
+      shared as (
+        select transaction_id from run_items
+         where transaction_id in (select transaction_id from run_items where source = 2)
+         group by transaction_id having count(*) > 1),
+      items as (
+        select i.*, coalesce(f.source <> i.source or f.source_id <> i.source_id, false) as shadowed, s.transaction_id is not null as shared
+          from run_items i
+          left join firsts f on f.provider = i.provider and f.reference = i.reference
+          left join shared s on s.transaction_id = i.transaction_id),
+      covered_references as (
+        select distinct provider, unnest(covers) as reference from run_lines where kind = 'settlement'),
+      joined as (
+        select l.line_id, i.source, i.source_id, coalesce(l.provider, i.provider) as provider, l.reference as line_reference, i.reference as item_reference,
+               i.transaction_id, l.kind, l.duplicate, l.covers, l.currency as line_currency, i.currency as item_currency, l.amount as line_amount,
+               i.amount as item_amount, l.status as line_status, i.status as item_status, l.booked_on, i.occurred_on, i.occurred_at,
+               case when l.line_id is not null and i.source is not null then ${pairClass} end as class,
+               i.shared or c.reference is not null as counted_apart
+          from lines l
+          full join items i
+            on i.provider = l.provider
+           and (case when not i.shadowed then i.reference end) = (case when not l.duplicate and l.kind <> 'settlement' then l.reference end)
+          left join covered_references c on c.provider = i.provider and c.reference = i.reference),
+      kept as (
+        insert into recon_joined (line_id, source, source_id, provider, line_reference, item_reference, transaction_id, kind, duplicate, covers,
+                                  line_currency, item_currency, line_amount, item_amount, line_status, item_status, booked_on, occurred_on, occurred_at, class)
+        select line_id, source, source_id, provider, line_reference, item_reference, transaction_id, kind, duplicate, covers,
+               line_currency, item_currency, line_amount, item_amount, line_status, item_status, booked_on, occurred_on, occurred_at, class
+          from joined
+         where not (line_id is not null and source is not null and class is null and transaction_id is not null and not counted_apart)
+        returning line_id, duplicate, kind)
+      select (select count(*) from run_lines)::int as lines,
+             (select count(*) from run_items)::int as items,
+             ((select count(*) from run_lines where kind <> 'settlement')
+              - (select coalesce(sum(lines - 1), 0) from repeated where kind <> 'settlement')
+              - (select count(*) from kept where line_id is not null and not duplicate and kind <> 'settlement'))::int as alone`);
+    await analyzeSampled(tx, ["recon_joined"]);
+    // The pairs by reference that recon_joined holds: the others are the clean pairs only counted ("alone").
+    const referencePair = sql`line_id is not null and source is not null`;
 
     // Duplicates at the provider: one difference per reference, naming the extra lines.
     await tx.execute(sql`
       insert into recon_work_differences (class, fingerprint, provider, reference, line_id, currency, statement_amount, amount, occurred_on, details)
-      select 'duplicate_at_provider', 'duplicate_at_provider:' || provider || ':' || kind || ':' || reference, provider, reference, min(line_id),
-             min(currency), sum(amount), sum(amount), min(booked_on), jsonb_build_object('extraLines', count(*), 'kind', kind)
-        from recon_lines where duplicate group by provider, reference, kind`);
-
-    const tolerance = sql`${parameters.amountTolerance}::numeric`;
-    // A pair of a line and an item with what classifies it: currency, then amount, then status;
-    // a clean pair with a posting is a match.
-    const pairColumns = sql`l.provider, l.reference as line_reference, i.reference as item_reference, i.transaction_id,
-             l.currency as line_currency, i.currency as item_currency, l.amount as line_amount, i.amount as item_amount,
-             l.status as line_status, i.status as item_status, l.booked_on, i.occurred_on,
-             case when l.currency <> i.currency then 'currency_mismatch'
-                  when abs(l.amount - i.amount) > ${tolerance} then 'amount_mismatch'
-                  when l.status <> i.status then 'status_mismatch' end as class`;
-    // Pairs by reference, classified in the same pass. Each line and each item at most once: a line
-    // that is not a duplicate is the only one of its reference among the scope's non-settlement
-    // kinds, and an item that is not shadowed the only one of its reference.
-    await tx.execute(sql`
-      create temporary table recon_pairs on commit drop as
-      select l.line_id, i.item_no, 'reference'::text as method, ${pairColumns}
-        from recon_lines l join recon_items i on i.provider = l.provider and i.reference = l.reference
-       where not l.duplicate and l.kind <> 'settlement' and not i.shadowed`);
-    // Settlement lines: every covered reference against the items.
+      select 'duplicate_at_provider', 'duplicate_at_provider:' || provider || ':' || kind || ':' || line_reference, provider, line_reference, min(line_id),
+             min(line_currency), sum(line_amount), sum(line_amount), min(booked_on), jsonb_build_object('extraLines', count(*), 'kind', kind)
+        from recon_joined where duplicate group by provider, line_reference, kind`);
+    // Settlement lines: every covered reference against the items (all of them: a covered
+    // reference's items are all in recon_joined).
     await tx.execute(sql`
       create temporary table recon_covered on commit drop as
-      select l.line_id, c.reference, i.item_no
-        from recon_lines l cross join lateral unnest(l.covers) as c(reference)
-        left join recon_items i on i.provider = l.provider and i.reference = c.reference
+      select l.line_id, l.provider, l.line_reference as settlement_reference, l.line_currency as currency, l.line_amount as amount, l.line_status as status,
+             l.booked_on, c.reference, i.source, i.source_id, i.transaction_id, i.item_amount, i.item_currency, i.item_status
+        from recon_joined l cross join lateral unnest(l.covers) as c(reference)
+        left join recon_joined i on i.source is not null and i.provider = l.provider and i.item_reference = c.reference
        where l.kind = 'settlement' and not l.duplicate`);
-    await analyzeSampled(tx, ["recon_pairs", "recon_covered"]);
-    // What the reference left unpaired, once: every later step reads these small tables instead of
-    // comparing all lines and items with all pairs again.
+    // What the reference left unpaired, once: every later step reads these small tables.
     await tx.execute(sql`
       create temporary table recon_free_lines on commit drop as
-      select l.* from recon_lines l
-       where not l.duplicate and l.kind <> 'settlement' and not exists (select 1 from recon_pairs p where p.line_id = l.line_id)`);
+      select line_id, provider, line_reference as reference, kind, line_status as status, line_amount as amount, line_currency as currency, booked_on
+        from recon_joined where line_id is not null and source is null and not duplicate and kind <> 'settlement'`);
     await tx.execute(sql`
       create temporary table recon_free_items on commit drop as
-      select i.* from recon_items i
-       where not exists (select 1 from recon_pairs p where p.item_no = i.item_no) and not exists (select 1 from recon_covered c where c.item_no = i.item_no)`);
+      select source, source_id, provider, item_reference as reference, transaction_id, item_amount as amount, item_currency as currency, occurred_on,
+             item_status as status, occurred_at
+        from recon_joined j
+       where line_id is null and not exists (select 1 from recon_covered c where c.source = j.source and c.source_id = j.source_id)`);
+    await analyzeSampled(tx, ["recon_free_lines", "recon_free_items"]);
     // Amount + currency within the date window, one-to-one, for what is still unpaired.
     await tx.execute(sql`
       create temporary table recon_date_pairs on commit drop as
@@ -330,38 +372,44 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
         select l.*, row_number() over (partition by l.provider, l.currency, l.amount order by l.booked_on, l.line_id) as rank from recon_free_lines l),
       free_items as (
         select i.*, row_number() over (partition by i.provider, i.currency, i.amount order by i.occurred_on, ${itemOrder("i")}) as rank from recon_free_items i)
-      select l.line_id, i.item_no, 'amount_date'::text as method, ${pairColumns}
+      select l.line_id, i.source, i.source_id, l.provider, l.reference as line_reference, i.reference as item_reference, i.transaction_id,
+             l.currency as line_currency, i.currency as item_currency, l.amount as line_amount, i.amount as item_amount,
+             l.status as line_status, i.status as item_status, l.booked_on, i.occurred_on, ${pairClass} as class
         from free_lines l join free_items i on i.provider = l.provider and i.currency = l.currency and i.amount = l.amount and i.rank = l.rank
        where abs(l.booked_on - i.occurred_on) <= ${parameters.dateWindowDays}`);
-    await tx.execute(sql`insert into recon_pairs select * from recon_date_pairs`);
 
-    // Matches by reference stay in recon_pairs (counted, not stored); the others are kept to be stored.
+    const pairFields = sql.raw(
+      "class, provider, line_reference, item_reference, line_id, transaction_id, line_currency, item_currency, line_amount, item_amount, line_status, item_status, booked_on, occurred_on",
+    );
+    // Matches by reference are counted, not stored; the others are kept to be stored.
     await tx.execute(sql`
       insert into recon_work_matches (line_id, transaction_id, method)
-      select line_id, transaction_id, method from recon_pairs where method <> 'reference' and class is null and transaction_id is not null`);
+      select line_id, transaction_id, 'amount_date' from recon_date_pairs where class is null and transaction_id is not null`);
     await tx.execute(sql`
       insert into recon_work_differences (class, fingerprint, provider, reference, line_id, transaction_id, currency, statement_amount, ledger_amount, amount, occurred_on, details)
       select class, class || ':' || provider || ':' || item_reference, provider, item_reference, line_id, transaction_id, line_currency, line_amount, item_amount,
              case when class = 'amount_mismatch' then abs(line_amount - item_amount) else line_amount end, booked_on,
              jsonb_build_object('method', method, 'statementStatus', line_status, 'ledgerStatus', item_status, 'statementCurrency', line_currency,
                                 'ledgerCurrency', item_currency, 'statementReference', line_reference, 'ledgerDate', occurred_on)
-        from recon_pairs where class is not null`);
+        from (select 'reference' as method, ${pairFields} from recon_joined where class is not null
+              union all
+              select 'amount_date', ${pairFields} from recon_date_pairs where class is not null) pair`);
 
     // Settlements: complete and equal is a one-to-many match; otherwise the difference it shows.
     await tx.execute(sql`
       create temporary table recon_settlements on commit drop as
-      select l.line_id, l.provider, l.reference, l.currency, l.amount, l.booked_on,
-             count(*) as covered, count(c.item_no) as found,
-             coalesce(sum(i.amount) filter (where i.currency = l.currency), 0) as found_sum,
-             count(*) filter (where i.currency is not null and i.currency <> l.currency) as other_currency,
-             count(*) filter (where i.status is not null and i.status <> l.status) as other_status
-        from recon_lines l join recon_covered c on c.line_id = l.line_id left join recon_items i on i.item_no = c.item_no
-       group by l.line_id, l.provider, l.reference, l.currency, l.amount, l.booked_on`);
+      select line_id, provider, settlement_reference as reference, currency, amount, booked_on,
+             count(*) as covered, count(source) as found,
+             coalesce(sum(item_amount) filter (where item_currency = currency), 0) as found_sum,
+             count(*) filter (where item_currency is not null and item_currency <> currency) as other_currency,
+             count(*) filter (where item_status is not null and item_status <> status) as other_status
+        from recon_covered
+       group by line_id, provider, settlement_reference, currency, amount, booked_on`);
     await tx.execute(sql`
       insert into recon_work_matches (line_id, transaction_id, method)
-      select s.line_id, i.transaction_id, 'settlement'
-        from recon_settlements s join recon_covered c on c.line_id = s.line_id join recon_items i on i.item_no = c.item_no
-       where s.covered = s.found and s.other_currency = 0 and s.other_status = 0 and abs(s.found_sum - s.amount) <= ${tolerance} and i.transaction_id is not null`);
+      select s.line_id, c.transaction_id, 'settlement'
+        from recon_settlements s join recon_covered c on c.line_id = s.line_id
+       where s.covered = s.found and s.other_currency = 0 and s.other_status = 0 and abs(s.found_sum - s.amount) <= ${tolerance} and c.transaction_id is not null`);
     await tx.execute(sql`
       insert into recon_work_differences (class, fingerprint, provider, reference, line_id, currency, statement_amount, ledger_amount, amount, occurred_on, details)
       select case when s.other_currency > 0 then 'currency_mismatch' when s.other_status > 0 then 'status_mismatch' else 'amount_mismatch' end,
@@ -372,14 +420,14 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
        where s.covered = s.found and (s.other_currency > 0 or s.other_status > 0 or abs(s.found_sum - s.amount) > ${tolerance})`);
     await tx.execute(sql`
       insert into recon_work_differences (class, fingerprint, provider, reference, line_id, currency, statement_amount, amount, occurred_on, details)
-      select 'missing_in_ledger', 'missing_in_ledger:' || l.provider || ':' || c.reference, l.provider, c.reference, l.line_id, l.currency, null, null, l.booked_on,
-             jsonb_build_object('settlement', l.reference, 'statementStatus', l.status)
-        from recon_covered c join recon_lines l on l.line_id = c.line_id
-       where c.item_no is null`);
+      select 'missing_in_ledger', 'missing_in_ledger:' || c.provider || ':' || c.reference, c.provider, c.reference, c.line_id, c.currency, null, null, c.booked_on,
+             jsonb_build_object('settlement', c.settlement_reference, 'statementStatus', c.status)
+        from recon_covered c
+       where c.source is null`);
 
     // Unpaired lines the provider reports paid: missing in our ledger.
     const stillFreeLine = sql`not exists (select 1 from recon_date_pairs p where p.line_id = l.line_id)`;
-    const stillFreeItem = sql`not exists (select 1 from recon_date_pairs p where p.item_no = i.item_no)`;
+    const stillFreeItem = sql`not exists (select 1 from recon_date_pairs p where p.source = i.source and p.source_id = i.source_id)`;
     await tx.execute(sql`
       insert into recon_work_differences (class, fingerprint, provider, reference, line_id, currency, statement_amount, amount, occurred_on, details)
       select 'missing_in_ledger', 'missing_in_ledger:' || l.provider || ':' || l.reference, l.provider, l.reference, l.line_id, l.currency, l.amount, l.amount, l.booked_on,
@@ -394,14 +442,25 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
         from recon_free_items i
        where i.status <> 'failed' and ${stillFreeItem}`);
 
-    const [counts] = await tx.execute<{ unbooked: number }>(sql`
+    // Matched ledger transactions without a distinct count over every pair: the clean pairs only
+    // counted ("alone": not shared, not covered by a settlement) name transactions that no other
+    // match names; the rest (the clean pairs recon_joined holds, and the matches by amount and
+    // date or by a settlement) are few, and counted distinct.
+    const [counts] = await tx.execute<{ unbooked: number; reference: number; transactions: number }>(sql`
       select ((select count(*) from recon_free_lines l where l.status <> 'paid' and ${stillFreeLine})
-              + (select count(*) from recon_pairs where class is null and transaction_id is null)
-              + (select count(*) from recon_free_items i where i.status = 'failed' and ${stillFreeItem}))::int as unbooked`);
-    // The row counts of the two CREATE TABLE ... AS statements (their command tags): no second scan.
-    statementLines = lines.count;
-    ledgerItems = items.count;
+              + (select count(*) from recon_joined where ${referencePair} and class is null and transaction_id is null)
+              + (select count(*) from recon_date_pairs where class is null and transaction_id is null)
+              + (select count(*) from recon_free_items i where i.status = 'failed' and ${stillFreeItem}))::int as unbooked,
+             (select count(*) from recon_joined where ${referencePair} and class is null and transaction_id is not null)::int as reference,
+             (select count(*) from (select transaction_id from recon_joined where ${referencePair} and class is null and transaction_id is not null
+                                    union
+                                    select transaction_id from recon_work_matches) t)::int as transactions`);
+    const alone = read?.alone ?? 0;
+    statementLines = read?.lines ?? 0;
+    ledgerItems = read?.items ?? 0;
     consistentUnbooked = counts?.unbooked ?? 0;
+    referenceMatches = alone + (counts?.reference ?? 0);
+    matchedTransactions = alone + (counts?.transactions ?? 0);
   }
 
   // Stuck payments: payment events received and still not applied (pending or dead) past the threshold.
@@ -468,29 +527,22 @@ export async function computeRun(tx: Transaction, parameters: ResolvedParameters
              order by e.transaction_id, a.purpose = 'wallet' desc, e.id) as customer
      where d.account_id is null and d.transaction_id = customer.transaction_id`);
 
-  // Matches by reference are the clean pairs by reference (one per line); without statements there is no recon_pairs.
-  const referenceMatches = hasStatements
-    ? sql`select transaction_id from recon_pairs where method = 'reference' and class is null and transaction_id is not null`
-    : sql`select null::uuid as transaction_id where false`;
   const byClass = await tx.execute<{ class: DifferenceClass; currency: string | null; count: number; amount: string | null }>(sql`
     select class, currency::text as currency, count(*)::int as count, sum(amount)::text as amount
       from recon_work_differences group by class, currency order by class, currency`);
-  const [matchCounts] = await tx.execute<{ transactions: number; reference: number; amount_date: number; settlement: number; differences: number }>(sql`
-    with reference_matches as materialized (${referenceMatches})
-    select (select count(*) from (select transaction_id from recon_work_matches union select transaction_id from reference_matches) t)::int as transactions,
-           (select count(*) from reference_matches)::int as reference,
-           (select count(distinct line_id) from recon_work_matches where method = 'amount_date')::int as amount_date,
+  const [matchCounts] = await tx.execute<{ amount_date: number; settlement: number; differences: number }>(sql`
+    select (select count(distinct line_id) from recon_work_matches where method = 'amount_date')::int as amount_date,
            (select count(distinct line_id) from recon_work_matches where method = 'settlement')::int as settlement,
            (select count(*) from recon_work_differences)::int as differences`);
   // A line is matched by one method at most: by reference and by amount and date only when
   // unpaired before, by settlement only as a settlement line.
-  const matchedLines = (matchCounts?.reference ?? 0) + (matchCounts?.amount_date ?? 0) + (matchCounts?.settlement ?? 0);
+  const matchedLines = referenceMatches + (matchCounts?.amount_date ?? 0) + (matchCounts?.settlement ?? 0);
   const summary: RunSummary = {
     statementLines,
     ledgerItems,
     matchedLines,
-    matchedTransactions: matchCounts?.transactions ?? 0,
-    matchedByMethod: { reference: matchCounts?.reference ?? 0, amount_date: matchCounts?.amount_date ?? 0, settlement: matchCounts?.settlement ?? 0 },
+    matchedTransactions,
+    matchedByMethod: { reference: referenceMatches, amount_date: matchCounts?.amount_date ?? 0, settlement: matchCounts?.settlement ?? 0 },
     matchedShare: statementLines > 0 ? shareOf(matchedLines, statementLines) : null,
     consistentUnbooked,
     differences: matchCounts?.differences ?? 0,
