@@ -1,3 +1,4 @@
+import { seededRandom } from "@/lib/seeded-random";
 import type { WebhookEventType } from "./events";
 
 /**
@@ -43,18 +44,6 @@ interface Wallet {
   pendingWithdrawals: { withdrawalId: string; amount: bigint }[];
 }
 
-/** mulberry32: small, fast and deterministic; for shapes, never for money. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Minor units as the decimal string of the currency: 1250n with exponent 2 is "12.50". */
 export function minorToString(minor: bigint, exponent: number): string {
   if (exponent === 0) return minor.toString();
@@ -67,7 +56,7 @@ const failureCodes = ["insufficient_funds", "card_declined", "expired_card", "do
 
 export function* simulateEvents(options: SimulationOptions): Generator<SimulatedEvent> {
   if (options.customers.length === 0) throw new Error("the simulation needs at least one customer");
-  const random = prng(options.seed);
+  const random = seededRandom(options.seed);
   const now = options.now ?? (() => new Date());
   const paymentProvider = options.paymentProvider ?? "acmepay";
   const gameProvider = options.gameProvider ?? "spinworks";

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededRandom } from "@/lib/seeded-random";
 import { signedInCaller } from "@/test/support/callers";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { seedLedger } from "../demo/seed-ledger";
@@ -46,18 +47,6 @@ interface Outcome {
 const provider = "acmepay";
 const dec = (value: string) => new MoneyDecimal(value);
 const norm = (value: string | null) => (value === null ? "-" : dec(value).toFixed());
-
-/** mulberry32: a tiny seeded generator, so a failing dataset can be rebuilt from its seed. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function compareItems(a: ModelItem, b: ModelItem): number {
   const at = BigInt(a.occurredAtUs) - BigInt(b.occurredAtUs);
@@ -334,7 +323,7 @@ describe("the reconciliation run's matching against a model of its rules", () =>
 
   for (const seed of [1, 2, 3]) {
     it(`classifies every line and item as the model does (seed ${seed})`, async () => {
-      const random = generator(seed);
+      const random = seededRandom(seed);
       const deposits = await database.owner<Deposit[]>`
         select t.id::text as id, t.external_reference as reference, round(t.amount, 2)::text as amount, t.currency::text as currency,
                (t.occurred_at at time zone 'UTC')::date::text as day, (extract(epoch from t.occurred_at) * 1000000)::bigint::text as "atUs"
