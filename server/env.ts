@@ -103,6 +103,8 @@ const envSchema = z.object({
    * An operator's "Check now" always verifies afresh.
    */
   LEDGER_VERIFY_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(24 * 3600).default(300),
+  /** Monitor readings older than this are pruned by the worker (audited); the database keeps at least 30 days. */
+  MONITOR_READINGS_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(400),
   WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),

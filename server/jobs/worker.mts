@@ -9,7 +9,8 @@
  * - reconciliation, every minute: records the scheduled reconciliation runs that are due
  *   (RECON_SCHEDULE_*_MINUTES; payments every 5, withdrawals every 15, ledger daily by default);
  * - housekeeping, every minute: marks timed-out sessions revoked, expires approval requests past
- *   their deadline (audited), prunes throttle and idempotency records past retention;
+ *   their deadline (audited), prunes throttle and idempotency records past retention, and monitor
+ *   readings past MONITOR_READINGS_RETENTION_DAYS (audited);
  * - audit checkpoints, every AUDIT_CHECKPOINT_MINUTES: signs the audit chain head (needs
  *   AUDIT_SIGNING_KEY) and writes it to AUDIT_CHECKPOINT_FILE / AUDIT_CHECKPOINT_URL;
  * - audit verification, every AUDIT_VERIFY_MINUTES: the whole chain against the stored
@@ -32,6 +33,7 @@ import { auditTrustedKeys, env } from "../env";
 import { pruneIdempotencyKeys } from "../idempotency/idempotency";
 import { applyInboxBatch, claimInboxBatch, releaseInboxClaims, type ClaimedInbox } from "../ingest/process-inbox";
 import { logger } from "../log";
+import { pruneMonitorReadings } from "../monitoring/prune-readings";
 import { ledgerVerificationCache, runChecks } from "../monitoring/run-checks";
 import { reconDefaultsFromEnv } from "../recon/env-defaults";
 import { runDueReconciliations } from "../recon/scheduled-runs";
@@ -102,7 +104,8 @@ async function housekeeping(): Promise<{ busy: boolean }> {
   const keys = await pruneIdempotencyKeys(db);
   const requests = await expireRequests(db);
   const orphans = await returnOrphanedReplays(db, handlers.map((handler) => handler.name));
-  if (expired + attempts + keys + requests + orphans > 0) logger.info({ expired, attempts, keys, requests, orphans }, "housekeeping");
+  const readings = await pruneMonitorReadings(db, config.MONITOR_READINGS_RETENTION_DAYS);
+  if (expired + attempts + keys + requests + orphans + readings > 0) logger.info({ expired, attempts, keys, requests, orphans, readings }, "housekeeping");
   return { busy: false };
 }
 
