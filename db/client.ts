@@ -2,10 +2,12 @@ import { sql as drizzleSql, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import * as schema from "./schema";
-
-export type Schema = typeof schema;
-export type Database = PostgresJsDatabase<Schema> & { $client: postgres.Sql };
+/**
+ * Drizzle is created without the schema: nothing uses its relational API (`db.query.*`), and with a
+ * schema every transaction and savepoint builds a relational query builder for each of the ~40
+ * tables, which showed in profiles of the posting path. Queries name their tables explicitly.
+ */
+export type Database = PostgresJsDatabase & { $client: postgres.Sql };
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 /** Either the pool or an open transaction: read paths accept both. */
 export type Executor = Database | Transaction;
@@ -48,7 +50,7 @@ export function connectDatabase(url: string, options: ConnectOptions = {}): Data
       TimeZone: "UTC",
     },
   });
-  const db = drizzle({ client: sql, schema, casing });
+  const db = drizzle({ client: sql, casing });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
 }
 

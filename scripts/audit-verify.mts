@@ -20,7 +20,6 @@ import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import * as schema from "../db/schema";
 import { parsePublicKey, parseSigningKey, trustedKeys, type TrustedKey } from "../server/audit/checkpoints/signing-key";
 import { fileCheckpoints, recordVerification, tableCheckpoints, verifyWithCheckpoints, type ChainVerifier, type CheckpointEntry } from "../server/audit/checkpoints/verify-with-checkpoints";
 import { describeVerification, verifyChain } from "../server/audit/verify-chain";
@@ -79,7 +78,7 @@ try {
   if (keys.size === 0 && !values.json) console.log("no trusted public key configured: signed checkpoints were not checked");
   exitCode = result.ok ? 0 : 1;
   if (values.table === "audit_events") {
-    await recordVerification(drizzle({ client: sql, schema, casing: "snake_case" }), result, { startedAt, trigger: "cli" }).catch((error: unknown) => {
+    await recordVerification(drizzle({ client: sql, casing: "snake_case" }), result, { startedAt, trigger: "cli" }).catch((error: unknown) => {
       console.error(`the result was not recorded in audit_verifications: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
