@@ -4,6 +4,11 @@ import { useEffect, useRef, useState } from "react";
 import { utcInputMessage, utcIsoFromInput } from "@/lib/time";
 import { TextField } from "./field";
 
+/** Empty (no filter) or a real moment; anything else stops the form with the field's message. */
+function checkTime(element: HTMLInputElement, label: string): void {
+  element.setCustomValidity(element.value.trim() === "" || utcIsoFromInput(element.value) ? "" : `${label} ${utcInputMessage}`);
+}
+
 /**
  * A moment in UTC, typed on the 24-hour clock ("2026-03-01 14:05:09"; a time copied from any page
  * of the console, " UTC" included, works too). Not a datetime-local input: its picker follows the
@@ -13,13 +18,11 @@ import { TextField } from "./field";
 export function UtcTimeField({ label, name, defaultValue, error, required, className }: { label: string; name: string; defaultValue: string | null | undefined; error?: string | undefined; required?: boolean; className?: string }) {
   const input = useRef<HTMLInputElement>(null);
   const [refused, setRefused] = useState<string | undefined>(undefined);
-  const check = (element: HTMLInputElement) => element.setCustomValidity(element.value.trim() === "" || utcIsoFromInput(element.value) ? "" : `${label} ${utcInputMessage}`);
 
+  // A new value from outside (the URL) is checked as it arrives; typing is checked on input.
   useEffect(() => {
-    if (input.current) check(input.current);
-    // Only a new value from outside (the URL) needs a new check; typing checks on input.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [defaultValue]);
+    if (input.current) checkTime(input.current, label);
+  }, [defaultValue, label]);
 
   return (
     <TextField
@@ -35,7 +38,7 @@ export function UtcTimeField({ label, name, defaultValue, error, required, class
       title="24-hour clock, UTC"
       error={refused ?? error}
       onInput={(event) => {
-        check(event.currentTarget);
+        checkTime(event.currentTarget, label);
         setRefused(undefined);
       }}
       onInvalid={(event) => setRefused(event.currentTarget.validity.valueMissing ? "is required" : utcInputMessage)}
