@@ -68,15 +68,18 @@ export function checkAmount(input: string, currency: string, options: ParseAmoun
         "with no spaces, plus sign, leading zeros, separators or exponent.",
     );
   }
-  const [integerDigits = "", fractionDigits = ""] = input.replace(/^-/, "").split(".");
-  if (integerDigits.length > amountIntegerDigitsMax) {
+  // Lengths only (no substrings): the pattern has matched, so there is at most one point.
+  const point = input.indexOf(".");
+  const integerLength = (point < 0 ? input.length : point) - (input.startsWith("-") ? 1 : 0);
+  const fractionLength = point < 0 ? 0 : input.length - point - 1;
+  if (integerLength > amountIntegerDigitsMax) {
     throw invalid(field, `is too large: at most ${amountIntegerDigitsMax} digits before the point.`);
   }
-  if (fractionDigits.length > exponent) {
+  if (fractionLength > exponent) {
     const allowed = exponent === 0 ? "no decimal places" : `at most ${exponent} decimal places`;
     throw new DomainError(
       "PRECISION_EXCEEDED",
-      `${field} has ${fractionDigits.length} decimal ${fractionDigits.length === 1 ? "place" : "places"}; ${code} amounts have ${allowed}. Amounts are never rounded.`,
+      `${field} has ${fractionLength} decimal ${fractionLength === 1 ? "place" : "places"}; ${code} amounts have ${allowed}. Amounts are never rounded.`,
       { field },
     );
   }

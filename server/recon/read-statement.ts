@@ -156,8 +156,9 @@ export class StatementReader {
           // The money module decides; once it has accepted the text (positive, plain, within the
           // exponent), the canonical spelling and the minor units follow from the digits alone.
           checkAmount(plain, known.code, amountOptions);
-          const [whole = "0", fraction = ""] = plain.split(".");
-          const padded = fraction.padEnd(known.exponent, "0");
+          const point = plain.indexOf(".");
+          const whole = point < 0 ? plain : plain.slice(0, point);
+          const padded = (point < 0 ? "" : plain.slice(point + 1)).padEnd(known.exponent, "0");
           amount = known.exponent === 0 ? whole : `${whole}.${padded}`;
           minor = BigInt(`${whole}${padded}`);
         } catch (error) {
