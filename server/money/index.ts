@@ -13,6 +13,7 @@ export {
   amountIntegerDigitsMax,
   amountPattern,
   amountStringLengthMax,
+  checkAmount,
   parseAmount,
 } from "./parse";
 export type { ParseAmountOptions } from "./parse";

@@ -21,6 +21,7 @@ export const amountStringLengthMax = 1 + amountIntegerDigitsMax + 1 + amountFrac
  * Infinity, and non-ASCII digits (full-width "１０", Arabic-Indic "١٠").
  */
 export const amountPattern = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/;
+const nonZeroDigit = /[1-9]/;
 
 export type ParseAmountOptions = {
   /** Named in the error; "amount" unless told. */
@@ -43,6 +44,17 @@ function invalid(field: string, problem: string): DomainError {
  * allow them. Every refusal is a DomainError naming the field.
  */
 export function parseAmount(input: string, currency: string, options: ParseAmountOptions = {}): Decimal {
+  checkAmount(input, currency, options);
+  return new MoneyDecimal(input);
+}
+
+/**
+ * parseAmount's checks without building the Decimal, for a caller that only needs the verdict
+ * (a statement import checks a million amounts). Throws exactly what parseAmount throws. Once the
+ * text matches amountPattern it is plain ASCII digits, so it is zero exactly when it has no digit
+ * 1-9, and negative exactly when it starts with a minus.
+ */
+export function checkAmount(input: string, currency: string, options: ParseAmountOptions = {}): void {
   const field = options.field ?? "amount";
   const { code, exponent } = requireCurrency(currency, options.currencyField ?? "currency");
   if (typeof input !== "string" || input.length === 0) throw invalid(field, "is required.");
@@ -56,24 +68,25 @@ export function parseAmount(input: string, currency: string, options: ParseAmoun
         "with no spaces, plus sign, leading zeros, separators or exponent.",
     );
   }
-  const [integerDigits = "", fractionDigits = ""] = input.replace(/^-/, "").split(".");
-  if (integerDigits.length > amountIntegerDigitsMax) {
+  // Lengths only (no substrings): the pattern has matched, so there is at most one point.
+  const point = input.indexOf(".");
+  const integerLength = (point < 0 ? input.length : point) - (input.startsWith("-") ? 1 : 0);
+  const fractionLength = point < 0 ? 0 : input.length - point - 1;
+  if (integerLength > amountIntegerDigitsMax) {
     throw invalid(field, `is too large: at most ${amountIntegerDigitsMax} digits before the point.`);
   }
-  if (fractionDigits.length > exponent) {
+  if (fractionLength > exponent) {
     const allowed = exponent === 0 ? "no decimal places" : `at most ${exponent} decimal places`;
     throw new DomainError(
       "PRECISION_EXCEEDED",
-      `${field} has ${fractionDigits.length} decimal ${fractionDigits.length === 1 ? "place" : "places"}; ${code} amounts have ${allowed}. Amounts are never rounded.`,
+      `${field} has ${fractionLength} decimal ${fractionLength === 1 ? "place" : "places"}; ${code} amounts have ${allowed}. Amounts are never rounded.`,
       { field },
     );
   }
-  const amount = new MoneyDecimal(input);
-  if (amount.isZero()) {
+  if (!nonZeroDigit.test(input)) {
     if (input.startsWith("-")) throw invalid(field, "must not be negative zero.");
     if (!options.allowZero) throw invalid(field, options.allowNegative ? "must not be zero." : "must be greater than zero.");
-  } else if (amount.isNegative() && !options.allowNegative) {
+  } else if (input.startsWith("-") && !options.allowNegative) {
     throw invalid(field, options.allowZero ? "must not be negative." : "must be greater than zero.");
   }
-  return amount;
 }

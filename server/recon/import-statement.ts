@@ -7,9 +7,9 @@ import type { Database, Transaction } from "@/db/client";
 import { statementImports } from "@/db/schema";
 import { appendAuditEvent, recordAuditEvent, type AuditActor, type RequestMeta } from "../audit/append-audit-event";
 import { DomainError } from "../errors";
-import { formatForProvider, statementBytesMax, type StatementFormat } from "./formats";
-import { sameCellCount, stagedEligible, stagedHeader, stageFile, writeStaged } from "./staged-statement";
-import { importDecision, readStatementText, StatementFileError, type StatementLineInput, type StatementSummary } from "./read-statement";
+import { formatForProvider, statementBytesMax, statementRowsMax, type StatementFormat } from "./formats";
+import { sameCellCount, stagedEligible, stagedHeader } from "./staged-statement";
+import { calendarDate, importDecision, readStatementText, StatementFileError, type StatementLineInput, type StatementReader, type StatementSummary } from "./read-statement";
 
 export interface ImportStatementInput {
   provider: string;
@@ -42,10 +42,14 @@ function tsv(value: string | null): string {
   return value.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
 }
 
-/** One statement_lines row as COPY text; references are pattern-checked, so the array literal needs no quoting. */
+/**
+ * One statement_lines row as COPY text, `provider` already escaped. References (the line's and the
+ * covered ones) are pattern-checked (letters, digits and . _ : / -), so they need no escaping and
+ * the array literal no quoting; the description is the one free text.
+ */
 function copyLine(importId: string, provider: string, line: StatementLineInput): string {
   const covers = line.covers ? `{${line.covers.join(",")}}` : "\\N";
-  return `${importId}\t${line.lineNo}\t${tsv(provider)}\t${tsv(line.reference)}\t${line.kind}\t${line.status}\t${line.amount}\t${line.currency}\t${line.bookedOn}\t${covers}\t${tsv(line.description)}\n`;
+  return `${importId}\t${line.lineNo}\t${provider}\t${line.reference}\t${line.kind}\t${line.status}\t${line.amount}\t${line.currency}\t${line.bookedOn}\t${covers}\t${tsv(line.description)}\n`;
 }
 
 export const copyLineColumns = ["import_id", "line_no", "provider", "reference", "kind", "status", "amount", "currency", "booked_on", "covers", "description"];
@@ -115,22 +119,25 @@ export async function importStatement(db: Database, input: ImportStatementInput)
 
   const fileName = input.fileName.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 200) || "statement.csv";
   if (stagedEligible(text)) {
-    let header: ReturnType<typeof stagedHeader> = null;
+    let plain: ImportStatementResult | null = null;
     try {
-      header = stagedHeader(text, format);
+      const header = stagedHeader(text, format);
+      const scan = header && sameCellCount(text, format.delimiter, header.cells.length) ? scanPlain(text, format, header.reader) : null;
+      if (header && scan) plain = await importPlain(db, input, { format, reader: header.reader, scan, text, fileName, contentHash, actor });
     } catch (error) {
       if (error instanceof StatementFileError) return refuse(fileError(error.code, error.message));
+      if (error instanceof DuplicateUpload) return twinOf(db, input.provider, contentHash);
       throw error;
     }
-    const staged = header && sameCellCount(text, format.delimiter, header.cells.length) ? await importStaged(db, input, { format, header, fileName, contentHash, actor }) : null;
-    if (staged) return staged;
+    if (plain) return plain;
   }
 
   const importId = uuidv7();
+  const provider = tsv(input.provider);
   const lines: string[] = [];
   let summary: StatementSummary;
   try {
-    summary = readStatementText(text, format, (line) => lines.push(copyLine(importId, input.provider, line)));
+    summary = readStatementText(text, format, (line) => lines.push(copyLine(importId, provider, line)));
   } catch (error) {
     if (error instanceof StatementFileError) return refuse(fileError(error.code, error.message));
     throw error;
@@ -177,47 +184,152 @@ export async function importStatement(db: Database, input: ImportStatementInput)
     return { import: row, duplicate: false, summary };
   } catch (error) {
     if (!(error instanceof DuplicateUpload)) throw error;
-    const twin = await findImport(db, input.provider, contentHash);
-    if (!twin) throw new Error("a concurrent import of the same file conflicted but cannot be found");
-    return { import: twin, duplicate: true, summary: null };
+    return twinOf(db, input.provider, contentHash);
   }
 }
 
-class NotStaged extends Error {}
+/** The stored import a concurrent twin (same provider and content hash) wrote first. */
+async function twinOf(db: Database, provider: string, contentHash: string): Promise<ImportStatementResult> {
+  const twin = await findImport(db, provider, contentHash);
+  if (!twin) throw new Error("a concurrent import of the same file conflicted but cannot be found");
+  return { import: twin, duplicate: true, summary: null };
+}
 
-/** Transaction-scoped advisory locks of statement imports: (this class, a hash of provider and content hash). */
-const importLockClass = 7243400;
+/** What the quick first pass over a plain file found: its data rows and the period their dates span. */
+interface PlainScan {
+  rows: number;
+  periodFrom: string;
+  periodTo: string;
+}
+
+/** The ISO spelling of a date cell as the reader would store it, or null when it is not shaped like a date. */
+function isoOf(cell: string, format: StatementFormat): string | null {
+  if (cell.length !== 10) return null;
+  return format.dates === "iso" ? cell : `${cell.slice(6, 10)}-${cell.slice(3, 5)}-${cell.slice(0, 2)}`;
+}
 
 /**
- * The fast way for a file COPY reads exactly like papaparse (see staged-statement.ts): the raw
- * bytes are COPYed into a temporary table, then ONE statement checks every row in SQL, writes the
- * good ones as lines and the import row from their count, period and totals, all in the one
- * transaction with the audit record. The import row is written with its lines, so a concurrent
- * twin (the same provider and content hash) is kept out by a lock on that pair taken first, and
- * the stored import is looked for again once the lock is held. Answers null, having written
- * nothing (the transaction is rolled back), when any row is not good: the caller then reads the
- * file with the JavaScript reader, which names every bad row and records the rejected import.
+ * The first, quick pass over a plain file (no quotes, one kind of line end, every row as wide as
+ * the header: see stagedEligible and sameCellCount, under which papaparse reads a row as a plain
+ * split on the delimiter): the number of data rows and the earliest and latest date cell. These
+ * are what the import row needs before its lines can be written. Nothing here decides whether a
+ * row is good: that is the reader's, in importPlain, which compares its own count and period with
+ * these. Null when the file cannot take that way (more rows than an import takes, a date cell of
+ * the wrong length): the papaparse reader then decides and explains.
  */
-async function importStaged(
+function scanPlain(text: string, format: StatementFormat, reader: StatementReader): PlainScan | null {
+  const dateColumn = reader.columnIndexes.bookedOn;
+  if (dateColumn === undefined) return null;
+  const delimiter = format.delimiter;
+  let rows = 0;
+  let periodFrom: string | null = null;
+  let periodTo: string | null = null;
+  for (let start = text.indexOf("\n") + 1; start < text.length; ) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    let cellStart = start;
+    for (let column = 0; column < dateColumn; column += 1) cellStart = text.indexOf(delimiter, cellStart) + 1;
+    let cellEnd = text.indexOf(delimiter, cellStart);
+    if (cellEnd < 0 || cellEnd > end) cellEnd = text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    const date = isoOf(text.slice(cellStart, cellEnd), format);
+    if (date === null) return null;
+    if (periodFrom === null || date < periodFrom) periodFrom = date;
+    if (periodTo === null || date > periodTo) periodTo = date;
+    rows += 1;
+    if (rows > statementRowsMax) return null;
+    start = end + 1;
+  }
+  // Only the ends are parsed here (a bad date anywhere else is the reader's to find): the import row needs real dates.
+  if (periodFrom === null || periodTo === null || !realDate(periodFrom) || !realDate(periodTo)) return null;
+  return { rows, periodFrom, periodTo };
+}
+
+function realDate(iso: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(iso) && calendarDate(iso.slice(0, 4), iso.slice(5, 7), iso.slice(8, 10)) === iso;
+}
+
+class NotPlain extends Error {}
+
+/**
+ * The fast way for a plain file: ONE transaction writes the import row (accepted, with the count
+ * and period of the first pass), then reads the rows with the StatementReader while it COPYs them
+ * straight into statement_lines, chunk by chunk, so that PostgreSQL stores one chunk while the next
+ * is checked; then the audit record. The import row comes first because the statement-level check
+ * on statement_lines (migration 0011) runs when the COPY ends and needs it. The moment a row is not
+ * good the COPY is ended and the transaction rolled back (nothing is kept), and null is answered:
+ * the caller then reads the whole file with readStatementText, which names every bad row exactly as
+ * for any other file. The reader's own count and period must equal the first pass's, or the import
+ * is rolled back the same way. A concurrent twin throws DuplicateUpload (the import row conflicts).
+ */
+async function importPlain(
   db: Database,
   input: ImportStatementInput,
-  context: { format: StatementFormat; header: NonNullable<ReturnType<typeof stagedHeader>>; fileName: string; contentHash: string; actor: AuditActor },
+  context: { format: StatementFormat; reader: StatementReader; scan: PlainScan; text: string; fileName: string; contentHash: string; actor: AuditActor },
 ): Promise<ImportStatementResult | null> {
-  const { format, header, fileName, contentHash, actor } = context;
+  const { format, reader, scan, text, fileName, contentHash, actor } = context;
   const importId = uuidv7();
+  const provider = tsv(input.provider);
   try {
     return await db.transaction(async (tx) => {
       await tx.execute(sql`set local statement_timeout = '10min'`);
-      // The lines' RETURNING is held until the statement ends (about 30 bytes a line): in memory for a full file.
-      await tx.execute(sql`set local work_mem = '64MB'`);
-      await tx.execute(sql`select pg_advisory_xact_lock(${importLockClass}, hashtext(${`${input.provider}:${contentHash}`}))`);
-      const [twin] = await tx.select().from(statementImports).where(and(eq(statementImports.provider, input.provider), eq(statementImports.contentHash, contentHash)));
-      if (twin) return { import: twin, duplicate: true, summary: null };
-      await stageFile(tx, input.bytes, format, header.cells.length);
-      const summary = await writeStaged(tx, format, header.reader.columnIndexes, { importId, provider: input.provider, fileName, contentHash, byteSize: input.bytes.byteLength, staffId: input.staffId });
-      if (!summary) throw new NotStaged("a row is not good");
-      const [inserted] = await tx.select().from(statementImports).where(eq(statementImports.id, importId));
-      if (!inserted) throw new Error("the staged import row was not written");
+      const [inserted] = await tx
+        .insert(statementImports)
+        .values({
+          id: importId,
+          provider: input.provider,
+          format: format.id,
+          fileName,
+          contentHash,
+          byteSize: input.bytes.byteLength,
+          status: "accepted",
+          rowCount: scan.rows,
+          acceptedRows: scan.rows,
+          rejectedRows: 0,
+          errors: [],
+          periodFrom: scan.periodFrom,
+          periodTo: scan.periodTo,
+          uploadedBy: input.staffId,
+        })
+        .onConflictDoNothing()
+        .returning();
+      if (!inserted) throw new DuplicateUpload();
+      const stream = await rawClient(tx).unsafe(`copy statement_lines (${copyLineColumns.join(", ")}) from stdin`).writable();
+      let good = true;
+      try {
+        let chunk = "";
+        let chunkRows = 0;
+        for (let start = text.indexOf("\n") + 1; start < text.length; ) {
+          let end = text.indexOf("\n", start);
+          if (end < 0) end = text.length;
+          const row = text.slice(start, text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+          start = end + 1;
+          const line = reader.row(row.split(format.delimiter));
+          if (!line) {
+            good = false;
+            break;
+          }
+          chunk += copyLine(importId, provider, line);
+          chunkRows += 1;
+          if (chunkRows === copyChunkRows) {
+            if (!stream.write(chunk)) await new Promise((resolve) => stream.once("drain", resolve));
+            chunk = "";
+            chunkRows = 0;
+          }
+        }
+        if (chunk) stream.write(chunk);
+      } catch (error) {
+        if (!(error instanceof StatementFileError)) throw error;
+        good = false;
+      } finally {
+        // Ended, never abandoned: the connection stays usable and the rollback below drops what it wrote.
+        stream.end();
+        await finished(stream);
+      }
+      if (!good) throw new NotPlain("a row is not good");
+      const summary = reader.summary();
+      if (summary.rowCount !== scan.rows || summary.rejectedRows !== 0 || summary.periodFrom !== scan.periodFrom || summary.periodTo !== scan.periodTo) {
+        throw new NotPlain("the reader and the first pass disagree");
+      }
       await appendAuditEvent(tx, {
         actor,
         action: "recon.statement_import",
@@ -229,7 +341,7 @@ async function importStaged(
       return { import: inserted, duplicate: false, summary };
     });
   } catch (error) {
-    if (error instanceof NotStaged) return null;
+    if (error instanceof NotPlain) return null;
     throw error;
   }
 }

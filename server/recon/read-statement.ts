@@ -7,7 +7,7 @@
  */
 import Papa from "papaparse";
 import { DomainError } from "../errors";
-import { findCurrency, formatAmount, fromMinorUnits, parseAmount } from "../money";
+import { checkAmount, findCurrency, formatAmount, fromMinorUnits } from "../money";
 import { statementErrorsKept, statementRowsMax, type StatementField, type StatementFormat, type StatementKind, type StatementStatus } from "./formats";
 
 export interface StatementRowError {
@@ -56,13 +56,22 @@ export const referencePattern = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/;
 const descriptionLengthMax = 500;
 const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;
 const dayFirstDate = /^(\d{2})([./])(\d{2})\2(\d{4})$/;
+const amountOptions = { field: "amount" };
 const commaAmount = /^-?(?:0|[1-9][0-9]*)(?:,[0-9]+)?$/;
 
-function calendarDate(year: number, month: number, day: number): string | null {
-  if (year < 2000 || year > 2100 || month < 1 || month > 12 || day < 1 || day > 31) return null;
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
-  return date.toISOString().slice(0, 10);
+/**
+ * The ISO date of a year, month and day written as digits (four, two and two of them), or null when
+ * no such day exists between 2000 and 2100. Gregorian leap years; no Date object (a statement has
+ * up to a million dates), and the text is the digits as written, which are already zero-padded.
+ */
+export function calendarDate(yearText: string, monthText: string, dayText: string): string | null {
+  const year = Number(yearText);
+  const month = Number(monthText);
+  const day = Number(dayText);
+  if (year < 2000 || year > 2100 || month < 1 || month > 12 || day < 1) return null;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return day > days ? null : `${yearText}-${monthText}-${dayText}`;
 }
 
 export class StatementReader {
@@ -112,39 +121,33 @@ export class StatementReader {
     if (this.rows > statementRowsMax) throw new StatementFileError("TOO_MANY_ROWS", `The file has more than ${statementRowsMax.toLocaleString("en-GB")} rows, the most one import takes. Split it by period.`);
     const lineNo = this.rows;
     const problems: StatementRowError[] = [];
-    const fail = (field: StatementField, reason: string) => problems.push({ row: lineNo, field: this.format.headers[field], reason });
-    const cell = (field: StatementField): string => {
-      const index = this.columns[field];
-      // Cells are taken as written: " 10.00" is refused like the money module refuses it.
-      return index === undefined ? "" : (cells[index] ?? "");
-    };
 
-    const reference = cell("reference");
-    if (!reference) fail("reference", "is required.");
-    else if (!referencePattern.test(reference)) fail("reference", "must be 1-100 letters, digits or . _ : / - and start with a letter or digit.");
+    const reference = this.cell(cells, "reference");
+    if (!reference) this.fail(problems, lineNo, "reference", "is required.");
+    else if (!referencePattern.test(reference)) this.fail(problems, lineNo, "reference", "must be 1-100 letters, digits or . _ : / - and start with a letter or digit.");
 
-    const kindText = cell("kind");
+    const kindText = this.cell(cells, "kind");
     const kind = Object.hasOwn(this.format.kinds, kindText) ? this.format.kinds[kindText] : undefined;
-    if (!kind) fail("kind", kindText ? `"${kindText.slice(0, 40)}" is not one of ${Object.keys(this.format.kinds).join(", ")}.` : "is required.");
+    if (!kind) this.fail(problems, lineNo, "kind", kindText ? `"${kindText.slice(0, 40)}" is not one of ${Object.keys(this.format.kinds).join(", ")}.` : "is required.");
 
-    const statusText = cell("status");
+    const statusText = this.cell(cells, "status");
     const status = Object.hasOwn(this.format.statuses, statusText) ? this.format.statuses[statusText] : undefined;
-    if (!status) fail("status", statusText ? `"${statusText.slice(0, 40)}" is not one of ${Object.keys(this.format.statuses).join(", ")}.` : "is required.");
+    if (!status) this.fail(problems, lineNo, "status", statusText ? `"${statusText.slice(0, 40)}" is not one of ${Object.keys(this.format.statuses).join(", ")}.` : "is required.");
 
-    const currency = cell("currency");
+    const currency = this.cell(cells, "currency");
     const known = findCurrency(currency);
-    if (!currency) fail("currency", "is required.");
-    else if (!known) fail("currency", `"${currency.slice(0, 10)}" is not a currency we hold (codes are upper case, e.g. EUR).`);
+    if (!currency) this.fail(problems, lineNo, "currency", "is required.");
+    else if (!known) this.fail(problems, lineNo, "currency", `"${currency.slice(0, 10)}" is not a currency we hold (codes are upper case, e.g. EUR).`);
 
     let amount: string | null = null;
     let minor = 0n;
-    const amountText = cell("amount");
-    if (!amountText) fail("amount", "is required.");
+    const amountText = this.cell(cells, "amount");
+    if (!amountText) this.fail(problems, lineNo, "amount", "is required.");
     else if (known) {
       let plain = amountText;
       if (this.format.decimal === ",") {
         if (!commaAmount.test(amountText)) {
-          fail("amount", "must be a plain number with a decimal comma such as 1250,00: no point, spaces, thousands separators or exponent.");
+          this.fail(problems, lineNo, "amount", "must be a plain number with a decimal comma such as 1250,00: no point, spaces, thousands separators or exponent.");
           plain = "";
         } else plain = amountText.replace(",", ".");
       }
@@ -152,43 +155,44 @@ export class StatementReader {
         try {
           // The money module decides; once it has accepted the text (positive, plain, within the
           // exponent), the canonical spelling and the minor units follow from the digits alone.
-          parseAmount(plain, known.code, { field: "amount" });
-          const [whole = "0", fraction = ""] = plain.split(".");
-          const padded = fraction.padEnd(known.exponent, "0");
+          checkAmount(plain, known.code, amountOptions);
+          const point = plain.indexOf(".");
+          const whole = point < 0 ? plain : plain.slice(0, point);
+          const padded = (point < 0 ? "" : plain.slice(point + 1)).padEnd(known.exponent, "0");
           amount = known.exponent === 0 ? whole : `${whole}.${padded}`;
           minor = BigInt(`${whole}${padded}`);
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
-          fail("amount", error.message.replace(/^amount /, ""));
+          this.fail(problems, lineNo, "amount", error.message.replace(/^amount /, ""));
         }
       }
     }
 
-    const dateText = cell("bookedOn");
+    const dateText = this.cell(cells, "bookedOn");
     let bookedOn: string | null = null;
-    if (!dateText) fail("bookedOn", "is required.");
+    if (!dateText) this.fail(problems, lineNo, "bookedOn", "is required.");
     else if (this.format.dates === "iso") {
       const match = isoDate.exec(dateText);
-      bookedOn = match ? calendarDate(Number(match[1]), Number(match[2]), Number(match[3])) : null;
-      if (!bookedOn) fail("bookedOn", `"${dateText.slice(0, 20)}" is not a date written YYYY-MM-DD between 2000 and 2100.`);
+      bookedOn = match ? calendarDate(match[1] ?? "", match[2] ?? "", match[3] ?? "") : null;
+      if (!bookedOn) this.fail(problems, lineNo, "bookedOn", `"${dateText.slice(0, 20)}" is not a date written YYYY-MM-DD between 2000 and 2100.`);
     } else {
       const match = dayFirstDate.exec(dateText);
-      bookedOn = match ? calendarDate(Number(match[4]), Number(match[3]), Number(match[1])) : null;
-      if (!bookedOn) fail("bookedOn", `"${dateText.slice(0, 20)}" is not a date written DD.MM.YYYY or DD/MM/YYYY between 2000 and 2100.`);
+      bookedOn = match ? calendarDate(match[4] ?? "", match[3] ?? "", match[1] ?? "") : null;
+      if (!bookedOn) this.fail(problems, lineNo, "bookedOn", `"${dateText.slice(0, 20)}" is not a date written DD.MM.YYYY or DD/MM/YYYY between 2000 and 2100.`);
     }
 
-    const coversText = cell("covers");
+    const coversText = this.cell(cells, "covers");
     let covers: string[] | null = null;
     if (kind === "settlement") {
       covers = coversText.split(this.format.coversSeparator).map((part) => part.trim()).filter(Boolean);
-      if (covers.length === 0) fail("covers", "a settlement line must name the references it covers.");
-      else if (covers.length > 10_000) fail("covers", "a settlement line covers at most 10,000 references.");
-      else if (covers.some((ref) => !referencePattern.test(ref))) fail("covers", "every covered reference must be 1-100 letters, digits or . _ : / -.");
-      else if (new Set(covers).size !== covers.length) fail("covers", "names a reference twice.");
-    } else if (coversText) fail("covers", "only a settlement line covers other references.");
+      if (covers.length === 0) this.fail(problems, lineNo, "covers", "a settlement line must name the references it covers.");
+      else if (covers.length > 10_000) this.fail(problems, lineNo, "covers", "a settlement line covers at most 10,000 references.");
+      else if (covers.some((ref) => !referencePattern.test(ref))) this.fail(problems, lineNo, "covers", "every covered reference must be 1-100 letters, digits or . _ : / -.");
+      else if (new Set(covers).size !== covers.length) this.fail(problems, lineNo, "covers", "names a reference twice.");
+    } else if (coversText) this.fail(problems, lineNo, "covers", "only a settlement line covers other references.");
 
-    const description = cell("description").trim() || null;
-    if (description && description.length > descriptionLengthMax) fail("description", `is longer than ${descriptionLengthMax} characters.`);
+    const description = this.cell(cells, "description").trim() || null;
+    if (description && description.length > descriptionLengthMax) this.fail(problems, lineNo, "description", `is longer than ${descriptionLengthMax} characters.`);
 
     if (problems.length > 0 || !kind || !status || !known || !amount || !bookedOn) {
       this.rejected += 1;
@@ -203,6 +207,16 @@ export class StatementReader {
     total.minor += minor;
     this.totals.set(known.code, total);
     return { lineNo, reference, kind, status, amount, currency: known.code, bookedOn, covers, description };
+  }
+
+  private fail(problems: StatementRowError[], lineNo: number, field: StatementField, reason: string): void {
+    problems.push({ row: lineNo, field: this.format.headers[field], reason });
+  }
+
+  /** Cells are taken as written: " 10.00" is refused like the money module refuses it. */
+  private cell(cells: string[], field: StatementField): string {
+    const index = this.columns[field];
+    return index === undefined ? "" : (cells[index] ?? "");
   }
 
   /** The result so far; throws when the file held no header or no rows. */
