@@ -146,39 +146,20 @@ export async function importStatement(db: Database, input: ImportStatementInput)
   if (status === "rejected") lines.length = 0;
 
   try {
+    const file = { input, importId, format, fileName, contentHash, actor };
     const row = await db.transaction(async (tx) => {
-      await tx.execute(sql`set local statement_timeout = '10min'`);
-      const [inserted] = await tx
-        .insert(statementImports)
-        .values({
-          id: importId,
-          provider: input.provider,
-          format: format.id,
-          fileName,
-          contentHash,
-          byteSize: input.bytes.byteLength,
-          status,
-          rowCount: summary.rowCount,
-          // For a rejected file these count the rows that were valid and invalid; none is stored.
-          acceptedRows: summary.acceptedRows,
-          rejectedRows: summary.rejectedRows,
-          errors: summary.errors,
-          periodFrom: status === "accepted" ? summary.periodFrom : null,
-          periodTo: status === "accepted" ? summary.periodTo : null,
-          uploadedBy: input.staffId,
-        })
-        .onConflictDoNothing()
-        .returning();
-      if (!inserted) throw new DuplicateUpload();
-      await copyLines(tx, lines);
-      await appendAuditEvent(tx, {
-        actor,
-        action: "recon.statement_import",
-        outcome: "success",
-        target: { type: "statement_import", id: importId },
-        details: { provider: input.provider, format: format.id, fileName, contentHash, bytes: input.bytes.byteLength, status, rows: summary.rowCount, badRows: summary.rejectedRows },
-        request: input.request,
+      // For a rejected file the counts are of the rows that were valid and invalid; none is stored.
+      const inserted = await insertImport(tx, file, {
+        status,
+        rowCount: summary.rowCount,
+        acceptedRows: summary.acceptedRows,
+        rejectedRows: summary.rejectedRows,
+        errors: summary.errors,
+        periodFrom: status === "accepted" ? summary.periodFrom : null,
+        periodTo: status === "accepted" ? summary.periodTo : null,
       });
+      await copyLines(tx, lines);
+      await auditImport(tx, file, status, summary);
       return inserted;
     });
     return { import: row, duplicate: false, summary };
@@ -186,6 +167,52 @@ export async function importStatement(db: Database, input: ImportStatementInput)
     if (!(error instanceof DuplicateUpload)) throw error;
     return twinOf(db, input.provider, contentHash);
   }
+}
+
+/** One upload as both paths write it: the import row's identity and who is importing. */
+interface ImportedFile {
+  input: ImportStatementInput;
+  importId: string;
+  format: StatementFormat;
+  fileName: string;
+  contentHash: string;
+  actor: AuditActor;
+}
+
+type ImportOutcome = Pick<typeof statementImports.$inferInsert, "status" | "rowCount" | "acceptedRows" | "rejectedRows" | "errors" | "periodFrom" | "periodTo">;
+
+/** The import row, first in its transaction; a twin that holds the provider and hash already throws DuplicateUpload. */
+async function insertImport(tx: Transaction, file: ImportedFile, outcome: ImportOutcome) {
+  await tx.execute(sql`set local statement_timeout = '10min'`);
+  const [inserted] = await tx
+    .insert(statementImports)
+    .values({
+      id: file.importId,
+      provider: file.input.provider,
+      format: file.format.id,
+      fileName: file.fileName,
+      contentHash: file.contentHash,
+      byteSize: file.input.bytes.byteLength,
+      uploadedBy: file.input.staffId,
+      ...outcome,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (!inserted) throw new DuplicateUpload();
+  return inserted;
+}
+
+/** The import's audit record, in its transaction. */
+async function auditImport(tx: Transaction, file: ImportedFile, status: string, summary: StatementSummary): Promise<void> {
+  const { input } = file;
+  await appendAuditEvent(tx, {
+    actor: file.actor,
+    action: "recon.statement_import",
+    outcome: "success",
+    target: { type: "statement_import", id: file.importId },
+    details: { provider: input.provider, format: file.format.id, fileName: file.fileName, contentHash: file.contentHash, bytes: input.bytes.byteLength, status, rows: summary.rowCount, badRows: summary.rejectedRows },
+    request: input.request,
+  });
 }
 
 /** The stored import a concurrent twin (same provider and content hash) wrote first. */
@@ -270,29 +297,9 @@ async function importPlain(
   const importId = uuidv7();
   const provider = tsv(input.provider);
   try {
+    const file = { input, importId, format, fileName, contentHash, actor };
     return await db.transaction(async (tx) => {
-      await tx.execute(sql`set local statement_timeout = '10min'`);
-      const [inserted] = await tx
-        .insert(statementImports)
-        .values({
-          id: importId,
-          provider: input.provider,
-          format: format.id,
-          fileName,
-          contentHash,
-          byteSize: input.bytes.byteLength,
-          status: "accepted",
-          rowCount: scan.rows,
-          acceptedRows: scan.rows,
-          rejectedRows: 0,
-          errors: [],
-          periodFrom: scan.periodFrom,
-          periodTo: scan.periodTo,
-          uploadedBy: input.staffId,
-        })
-        .onConflictDoNothing()
-        .returning();
-      if (!inserted) throw new DuplicateUpload();
+      const inserted = await insertImport(tx, file, { status: "accepted", rowCount: scan.rows, acceptedRows: scan.rows, rejectedRows: 0, errors: [], periodFrom: scan.periodFrom, periodTo: scan.periodTo });
       const stream = await rawClient(tx).unsafe(`copy statement_lines (${copyLineColumns.join(", ")}) from stdin`).writable();
       let good = true;
       try {
@@ -330,14 +337,7 @@ async function importPlain(
       if (summary.rowCount !== scan.rows || summary.rejectedRows !== 0 || summary.periodFrom !== scan.periodFrom || summary.periodTo !== scan.periodTo) {
         throw new NotPlain("the reader and the first pass disagree");
       }
-      await appendAuditEvent(tx, {
-        actor,
-        action: "recon.statement_import",
-        outcome: "success",
-        target: { type: "statement_import", id: importId },
-        details: { provider: input.provider, format: format.id, fileName, contentHash, bytes: input.bytes.byteLength, status: "accepted", rows: summary.rowCount, badRows: 0 },
-        request: input.request,
-      });
+      await auditImport(tx, file, "accepted", summary);
       return { import: inserted, duplicate: false, summary };
     });
   } catch (error) {
