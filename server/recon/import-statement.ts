@@ -8,7 +8,7 @@ import { statementImports } from "@/db/schema";
 import { appendAuditEvent, recordAuditEvent, type AuditActor, type RequestMeta } from "../audit/append-audit-event";
 import { DomainError } from "../errors";
 import { formatForProvider, statementBytesMax, statementRowsMax, type StatementFormat } from "./formats";
-import { sameCellCount, stagedEligible, stagedHeader } from "./staged-statement";
+import { sameCellCount, plainEligible, plainHeader } from "./plain-statement";
 import { calendarDate, importDecision, readStatementText, StatementFileError, type StatementLineInput, type StatementReader, type StatementSummary } from "./read-statement";
 
 export interface ImportStatementInput {
@@ -118,10 +118,10 @@ export async function importStatement(db: Database, input: ImportStatementInput)
   if (text.includes("\u0000")) return refuse(fileError("NOT_TEXT", "The file holds binary data (NUL bytes), not CSV text."));
 
   const fileName = input.fileName.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 200) || "statement.csv";
-  if (stagedEligible(text)) {
+  if (plainEligible(text)) {
     let plain: ImportStatementResult | null = null;
     try {
-      const header = stagedHeader(text, format);
+      const header = plainHeader(text, format);
       const scan = header && sameCellCount(text, format.delimiter, header.cells.length) ? scanPlain(text, format, header.reader) : null;
       if (header && scan) plain = await importPlain(db, input, { format, reader: header.reader, scan, text, fileName, contentHash, actor });
     } catch (error) {
@@ -237,7 +237,7 @@ function isoOf(cell: string, format: StatementFormat): string | null {
 
 /**
  * The first, quick pass over a plain file (no quotes, one kind of line end, every row as wide as
- * the header: see stagedEligible and sameCellCount, under which papaparse reads a row as a plain
+ * the header: see plainEligible and sameCellCount, under which papaparse reads a row as a plain
  * split on the delimiter): the number of data rows and the earliest and latest date cell. These
  * are what the import row needs before its lines can be written. Nothing here decides whether a
  * row is good: that is the reader's, in importPlain, which compares its own count and period with

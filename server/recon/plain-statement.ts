@@ -2,8 +2,8 @@ import type { StatementFormat } from "./formats";
 import { StatementReader } from "./read-statement";
 
 /**
- * Which statement files papaparse reads as a plain split on the delimiter (stagedEligible,
- * stagedHeader, sameCellCount): for those, importStatement checks the rows with the reader while it
+ * Which statement files papaparse reads as a plain split on the delimiter (plainEligible,
+ * plainHeader, sameCellCount): for those, importStatement checks the rows with the reader while it
  * COPYs them straight into statement_lines (import-statement.ts, importPlain); any other file, or
  * one with a bad row, takes papaparse's path, which names every bad row.
  *
@@ -13,7 +13,7 @@ import { StatementReader } from "./read-statement";
  * refuses a stray carriage return), a header on the first line, and every row as wide as the header
  * (sameCellCount).
  */
-export function stagedEligible(text: string): boolean {
+export function plainEligible(text: string): boolean {
   if (text.includes('"') || text.includes("\\.") || text.includes("\u001e")) return false;
   if (text.includes("\r") && /\r(?!\n)|(?<!\r)\n/.test(text)) return false;
   const end = text.indexOf("\n");
@@ -22,7 +22,7 @@ export function stagedEligible(text: string): boolean {
 }
 
 /** The header cells of an eligible file (no quotes: papaparse splits it exactly like this). */
-export function stagedHeader(text: string, format: StatementFormat): { cells: string[]; reader: StatementReader } | null {
+export function plainHeader(text: string, format: StatementFormat): { cells: string[]; reader: StatementReader } | null {
   const end = text.indexOf("\n");
   const cells = text.slice(0, end).replace(/\r$/, "").split(format.delimiter);
   // papaparse skips a first line of only delimiters and spaces and takes the next as the header.

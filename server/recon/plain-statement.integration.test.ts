@@ -5,15 +5,15 @@ import { createTestDatabase, type TestDatabase } from "@/test/support/test-datab
 import { countersignFormat, europeanFormat, type StatementFormat } from "./formats";
 import { importStatement } from "./import-statement";
 import { readStatementText, StatementReader, type StatementLineInput } from "./read-statement";
-import { sameCellCount, stagedEligible } from "./staged-statement";
+import { sameCellCount, plainEligible } from "./plain-statement";
 
 /**
- * A plain file (staged-statement.ts) is checked row by row while its rows are COPYed into
+ * A plain file (plain-statement.ts) is checked row by row while its rows are COPYed into
  * statement_lines (import-statement.ts, importPlain): what it stores must be exactly what the reader
  * (read-statement.ts) reads. This corpus holds good rows and, per field, the bad spellings the
  * reader refuses and the edge cases it accepts.
  */
-const request = { correlationId: "recon-staged-0001", ip: "127.0.0.1", userAgent: "vitest" };
+const request = { correlationId: "recon-plain-0001", ip: "127.0.0.1", userAgent: "vitest" };
 
 interface Variant {
   reference?: string;
@@ -92,7 +92,7 @@ describe("statement import: the plain-file path stores what the reader reads, an
         const text = fileFor(format, good.map((variant, index) => ({ ...variant, reference: variant.reference ?? `R-${index}-${newline.length}` })), newline);
         const expected: StatementLineInput[] = [];
         const summary = readStatementText(text, format, (line) => expected.push(line));
-        expect(stagedEligible(text)).toBe(true);
+        expect(plainEligible(text)).toBe(true);
         const result = await importStatement(database.app.db, { provider: format === europeanFormat ? "globalpsp" : "acmepay", fileName: "corpus.csv", bytes: new TextEncoder().encode(text), staffId, request });
         expect(result.import.status).toBe("accepted");
         expect(result.summary).toEqual(summary);
@@ -119,10 +119,10 @@ describe("statement import: the plain-file path stores what the reader reads, an
   }
 
   it("falls back to the reader for a file COPY could read differently, and for a bad row names row, field and reason", async () => {
-    expect(stagedEligible('reference,kind\n"A",payment\n')).toBe(false);
-    expect(stagedEligible("reference,kind\n\\.\nA,payment\n")).toBe(false);
-    expect(stagedEligible("reference,kind\r\nA,payment\nB,payment\n")).toBe(false);
-    expect(stagedEligible("reference,kind\nA,payment\n")).toBe(true);
+    expect(plainEligible('reference,kind\n"A",payment\n')).toBe(false);
+    expect(plainEligible("reference,kind\n\\.\nA,payment\n")).toBe(false);
+    expect(plainEligible("reference,kind\r\nA,payment\nB,payment\n")).toBe(false);
+    expect(plainEligible("reference,kind\nA,payment\n")).toBe(true);
     // A row with more or fewer cells than the header would make the staging COPY fail, so such a
     // file takes the reader's path: like papaparse it ignores the extra cell, and names a short row.
     expect(sameCellCount("a,b,c\n1,2,3\n4,5,6\n", ",", 3)).toBe(true);
@@ -140,7 +140,7 @@ describe("statement import: the plain-file path stores what the reader reads, an
     expect(narrowResult.import.errors).toEqual([{ row: 2, field: "booked_on", reason: "is required." }]);
     // No newline after the last row: the plain path and papaparse both read it.
     const unterminated = fileFor(countersignFormat, [{ reference: "U-1" }, { reference: "U-2" }]).replace(/\n$/, "");
-    expect(stagedEligible(unterminated)).toBe(true);
+    expect(plainEligible(unterminated)).toBe(true);
     const unterminatedResult = await importStatement(database.app.db, { provider: "acmepay", fileName: "unterminated.csv", bytes: new TextEncoder().encode(unterminated), staffId, request });
     expect([unterminatedResult.import.status, unterminatedResult.import.rowCount]).toEqual(["accepted", 2]);
 
