@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedInCaller } from "@/test/support/callers";
+import { storedLinesDiffer } from "@/test/support/recon";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { countersignFormat, europeanFormat, type StatementFormat } from "./formats";
 import { importStatement } from "./import-statement";
-import { MoneyDecimal } from "../money";
 import { readStatementText, type StatementLineInput } from "./read-statement";
 
 /**
@@ -84,14 +84,7 @@ describe("plain statement import", () => {
         expect(result.summary).toEqual(summary);
         expect([result.import.status, result.import.rowCount, result.import.acceptedRows, result.import.rejectedRows]).toEqual(["accepted", 12_000, 12_000, 0]);
         expect([result.import.periodFrom, result.import.periodTo]).toEqual([summary.periodFrom, summary.periodTo]);
-        const stored = await database.owner`
-          select line_no, reference, kind::text, status, amount::text, currency, booked_on::text, covers, description
-            from statement_lines where import_id = ${result.import.id} order by line_no`;
-        expect(stored.map((line) => [line.line_no, line.reference, line.kind, line.status, line.currency, line.booked_on, line.covers, line.description])).toEqual(
-          expected.map((line) => [line.lineNo, line.reference, line.kind, line.status, line.currency, line.bookedOn, line.covers, line.description]),
-        );
-        // NUMERIC(38, 18) pads the scale; the value is the reader's.
-        expect(stored.map((line) => line.amount).filter((amount, index) => new MoneyDecimal(amount).equals(expected[index]?.amount ?? "x") === false)).toEqual([]);
+        expect(await storedLinesDiffer(database.owner, result.import.id, expected)).toEqual([]);
         const audits = await database.owner`select outcome::text, details::jsonb->>'rows' as rows from audit_events where target_id = ${result.import.id}`;
         expect(audits.map((audit) => [audit.outcome, audit.rows])).toEqual([["success", "12000"]]);
       });

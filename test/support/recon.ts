@@ -1,8 +1,10 @@
+import type postgres from "postgres";
 import type { Database } from "../../db/client";
 import { createCustomer } from "../../server/customers/create-customer";
 import { systemAccount } from "../../server/ledger/open-account";
 import { postTransaction } from "../../server/ledger/post-transaction";
 import { MoneyDecimal } from "../../server/money";
+import type { StatementLineInput } from "../../server/recon/read-statement";
 import { insertSampleRun, type SampleRunOptions } from "../../server/recon/sample-run";
 
 let counter = 0;
@@ -37,4 +39,26 @@ export async function sampleRun(db: Database, uploadedBy: string, options: Parti
   const wallet = await fundedEurWallet(db);
   const run = await db.transaction((tx) => insertSampleRun(tx, { ...wallet, uploadedBy, ...options }));
   return { ...run, ...wallet };
+}
+
+/**
+ * The lines an import stored, as the statement reader's lines read them back: the same fields in
+ * the same order, amounts compared as decimals (NUMERIC(38, 18) pads the scale). Empty when they agree.
+ */
+export async function storedLinesDiffer(owner: postgres.Sql, importId: string, expected: StatementLineInput[]): Promise<unknown[]> {
+  const stored = await owner`
+    select line_no, reference, kind::text, status, amount::text, currency, booked_on::text, covers, description
+      from statement_lines where import_id = ${importId} order by line_no`;
+  const differences: unknown[] = [];
+  if (stored.length !== expected.length) differences.push({ stored: stored.length, expected: expected.length });
+  stored.forEach((line, index) => {
+    const want = expected[index];
+    const same =
+      want !== undefined &&
+      [line.line_no, line.reference, line.kind, line.status, line.currency, line.booked_on, line.covers, line.description].join("\u0000") ===
+        [want.lineNo, want.reference, want.kind, want.status, want.currency, want.bookedOn, want.covers, want.description].join("\u0000") &&
+      new MoneyDecimal(String(line.amount)).equals(want.amount);
+    if (!same) differences.push({ stored: line, expected: want });
+  });
+  return differences;
 }
